@@ -1,0 +1,42 @@
+// The shared vocabulary of history event kinds: calls, media, nemesis, controller, lab.
+
+/** Every event kind the harness records; checkers and reports read these names. */
+export const EventKind = {
+  // calls (process = the call's id); the caller side is 'caller', the callee side 'callee'
+  callInvite: 'call.invite', // invoke {target, from, to, callId}
+  callAnswered: 'call.answered', // ok {callId, node?, answerMs}
+  callFailed: 'call.failed', // fail {status, reason}
+  callReinvite: 'call.reinvite', // info {side, source, contact, sdp:{ip,port}, cseq, findings[]}
+  callReinviteAnswered: 'call.reinvite.answered', // ok|fail {side, status}
+  callBye: 'call.bye', // info {side, by:'remote'|'local', source}
+  callHangup: 'call.hangup', // invoke|ok {side}
+  sipFinding: 'sip.finding', // info {side, finding, detail}
+  // media (process = the call's id); direction = the receiving side: 'to-caller' | 'to-callee'
+  mediaStarted: 'media.started', // info {direction, source}
+  mediaGap: 'media.gap', // info {direction, startMs, endMs, durationMs, lostPackets, localStallMs}
+  mediaCrossed: 'media.crossed', // info {direction, fromCall}
+  mediaDoubled: 'media.doubled', // info {direction, sources[]}
+  mediaSourceChanged: 'media.source-changed', // info {direction, from, to}
+  mediaStats: 'media.stats', // info {direction, received, lost, lastPacketMs}
+  // nemesis (process = 'nemesis')
+  fault: 'fault', // invoke|ok|fail {fault, target, ...}
+  heal: 'heal', // invoke|ok|fail {fault, target}
+  // failover controller (process = 'controller')
+  detect: 'controller.detect', // info {node, via, sinceFaultMs?}
+  fence: 'controller.fence', // invoke|ok|fail {node, method}
+  migrate: 'controller.migrate', // invoke|ok|fail {from, to, units, legs}
+  recover: 'controller.recover', // invoke|ok|fail {node, command, recovered}
+  confirm: 'controller.confirm', // ok|fail {node, recovered, expected}
+  // lab and runner (process = 'lab' | 'runner')
+  labUp: 'lab.up',
+  labDown: 'lab.down',
+  phase: 'runner.phase', // info {phase}
+  recoveryRows: 'recovery.rows', // info {node, rows:[{uuid, callId, runtimeUuid}]}
+} as const;
+
+export type EventKindName = (typeof EventKind)[keyof typeof EventKind];
+
+/** Which end of a call: the harness plays both. */
+export type CallSide = 'caller' | 'callee';
+/** A media direction, named by the side that receives it. */
+export type MediaDirection = 'to-caller' | 'to-callee';
