@@ -4,10 +4,13 @@ import { defineConfig } from 'vitest/config';
 // and run as their own project, one file at a time (2 cores, shared dockerd).
 export default defineConfig({
   test: {
+    // The JSON file lets .ci/run print one closing "N passed, N failed" line.
+    reporters: ['default', ['json', { outputFile: '.cache/vitest.json' }]],
     projects: [
       {
         test: {
           name: 'unit',
+          sequence: { groupOrder: 0 },
           include: ['src/**/*.test.ts', 'lab/**/*.test.ts'],
           exclude: ['**/*.it.test.ts', 'node_modules/**'],
           testTimeout: 30_000,
@@ -16,6 +19,8 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
+          // After the unit tests, so containers don't compete with them for the 2 cores.
+          sequence: { groupOrder: 1 },
           include: ['test/**/*.it.test.ts'],
           testTimeout: 300_000,
           hookTimeout: 300_000,
