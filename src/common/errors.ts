@@ -85,7 +85,8 @@ export const isZerodropError = (e: unknown): e is ZerodropError => e instanceof 
 export const isReadinessTimeoutError = (e: unknown): e is ReadinessTimeoutError =>
   e instanceof ReadinessTimeoutError;
 export const isSipError = (e: unknown): e is SipError => e instanceof SipError;
-export const isScenarioConfigError = (e: unknown): e is ScenarioConfigError => e instanceof ScenarioConfigError;
+export const isScenarioConfigError = (e: unknown): e is ScenarioConfigError =>
+  e instanceof ScenarioConfigError;
 export const isRecoveryRowError = (e: unknown): e is RecoveryRowError => e instanceof RecoveryRowError;
 export const isLabError = (e: unknown): e is LabError => e instanceof LabError;
 export const isAbortedError = (e: unknown): e is AbortedError => e instanceof AbortedError;

@@ -4,7 +4,7 @@
 export const EventKind = {
   // calls (process = the call's id); the caller side is 'caller', the callee side 'callee'
   callInvite: 'call.invite', // invoke {target, from, to, callId}
-  callAnswered: 'call.answered', // ok {callId, node?, answerMs}
+  callAnswered: 'call.answered', // ok {callId, node?, answerMs, legCallIds?: SIP Call-IDs of every FreeSWITCH leg}
   callFailed: 'call.failed', // fail {status, reason}
   callReinvite: 'call.reinvite', // info {side, source, contact, sdp:{ip,port}, cseq, findings[]}
   callReinviteAnswered: 'call.reinvite.answered', // ok|fail {side, status}
@@ -13,11 +13,13 @@ export const EventKind = {
   sipFinding: 'sip.finding', // info {side, finding, detail}
   // media (process = the call's id); direction = the receiving side: 'to-caller' | 'to-callee'
   mediaStarted: 'media.started', // info {direction, source}
+  // media.gap: startMs = last packet before the silence, endMs = first packet after (monotonic ms);
+  // localStallMs = how long the harness itself stalled inside the gap (its own fault, not the lab's)
   mediaGap: 'media.gap', // info {direction, startMs, endMs, durationMs, lostPackets, localStallMs}
   mediaCrossed: 'media.crossed', // info {direction, fromCall}
   mediaDoubled: 'media.doubled', // info {direction, sources[]}
   mediaSourceChanged: 'media.source-changed', // info {direction, from, to}
-  mediaStats: 'media.stats', // info {direction, received, lost, lastPacketMs}
+  mediaStats: 'media.stats', // info {direction, received, lost, firstPacketMs?, lastPacketMs} (latest wins)
   // nemesis (process = 'nemesis')
   fault: 'fault', // invoke|ok|fail {fault, target, ...}
   heal: 'heal', // invoke|ok|fail {fault, target}
@@ -31,6 +33,8 @@ export const EventKind = {
   labUp: 'lab.up',
   labDown: 'lab.down',
   phase: 'runner.phase', // info {phase}
+  // recovery.rows: a snapshot of one node's recovery table; callId = the leg's SIP Call-ID, matched
+  // against call.invite callId / call.answered legCallIds (or the call's process id)
   recoveryRows: 'recovery.rows', // info {node, rows:[{uuid, callId, runtimeUuid}]}
 } as const;
 

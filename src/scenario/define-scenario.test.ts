@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { isScenarioConfigError } from '../common/errors.js';
+import { defineScenario, parseScenario } from './define-scenario.js';
+
+const minimal = { name: 'farm-crash', steps: [{ step: 'place-calls' }, { step: 'fault', fault: 'crash' }] };
+
+describe('scenario validation', () => {
+  it('fills defaults: farm of 3 per-node fs nodes behind kamailio', () => {
+    const s = parseScenario(minimal);
+    expect(s.topology).toMatchObject({
+      kind: 'farm',
+      freeswitchNodes: 3,
+      proxy: 'kamailio',
+      storage: 'per-node',
+    });
+    expect(s.steps[1]).toMatchObject({ step: 'fault', fault: 'crash', target: 'one' });
+    expect(s.expect.verdict).toBe('valid');
+  });
+
+  it('names the field and the source on a bad value', () => {
+    try {
+      parseScenario({ ...minimal, calls: { count: -1 } }, 'scenarios/x.ts');
+      expect.unreachable();
+    } catch (e) {
+      expect(isScenarioConfigError(e)).toBe(true);
+      expect(String(e)).toContain('scenarios/x.ts');
+      expect(String(e)).toContain('calls.count');
+    }
+  });
+
+  it('rejects unknown fields and unknown steps', () => {
+    expect(() => parseScenario({ ...minimal, colour: 'red' })).toThrow(/colour/);
+    expect(() => parseScenario({ ...minimal, steps: [{ step: 'explode' }] })).toThrow(/steps\.0\.step/);
+  });
+
+  it('rejects a fault target that is not a host of the topology', () => {
+    expect(() =>
+      defineScenario({ name: 'x', steps: [{ step: 'fault', fault: 'kill', target: ['fs9'] }] }),
+    ).toThrow(/steps\.0\.target: unknown host fs9/);
+  });
+
+  it('requires the probability of a loss fault and two nodes for keepalived', () => {
+    expect(() => defineScenario({ name: 'x', steps: [{ step: 'fault', fault: 'loss' }] })).toThrow(
+      /probability/,
+    );
+    expect(() =>
+      defineScenario({
+        name: 'x',
+        topology: { kind: 'keepalived', freeswitchNodes: 3 },
+        steps: [{ step: 'hangup' }],
+      }),
+    ).toThrow(/exactly 2 nodes/);
+  });
+});

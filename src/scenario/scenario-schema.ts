@@ -1,0 +1,113 @@
+// The scenario: a plain typed value (topology, workload, steps, bounds, expected verdict), validated by zod.
+import { z } from 'zod';
+
+/** Which hosts a fault hits; chosen by the seed when not explicit. */
+export const TargetSchema = z.union([
+  z.enum(['one', 'primary', 'all', 'standby', 'proxy', 'rtpengine', 'postgres']),
+  z.array(z.string().min(1)).min(1),
+]);
+
+export const TopologySchema = z
+  .object({
+    kind: z.enum(['farm', 'single', 'keepalived']).default('farm'),
+    freeswitchNodes: z.number().int().min(1).max(8).default(3),
+    proxy: z.enum(['kamailio', 'opensips']).default('kamailio'),
+    /** per-node: each node its own role+schema (safe); shared: the seed's one table (the hazard). */
+    storage: z.enum(['per-node', 'shared']).default('per-node'),
+    /** Where the core DB (and so the recovery table) lives. */
+    coreDb: z.enum(['postgres', 'sqlite']).default('postgres'),
+    keepalived: z
+      .object({ preempt: z.boolean().default(false), selfFence: z.boolean().default(false) })
+      .default({ preempt: false, selfFence: false }),
+  })
+  .strict();
+
+export const CallsSchema = z
+  .object({
+    count: z.number().int().min(0).max(5000).default(20),
+    ratePerSec: z.number().positive().max(500).default(20),
+    /** What the FreeSWITCH dialplan does with each call; a mix picks by weight with the seed. */
+    kind: z
+      .union([
+        z.enum(['echo', 'bridge', 'conference']),
+        z.record(z.enum(['echo', 'bridge', 'conference']), z.number()),
+      ])
+      .default('bridge'),
+  })
+  .strict();
+
+const FaultName = z.enum(['crash', 'kill', 'stop', 'pause', 'partition', 'loss', 'delay']);
+
+export const StepSchema = z.discriminatedUnion('step', [
+  z.object({ step: z.literal('place-calls'), count: z.number().int().min(1).optional() }).strict(),
+  z.object({ step: z.literal('wait'), ms: z.number().int().min(0).max(600_000) }).strict(),
+  z
+    .object({
+      step: z.literal('fault'),
+      fault: FaultName,
+      target: TargetSchema.default('one'),
+      /** For partition: the other side; for loss: probability 0..1; for delay: ms and jitter. */
+      peer: TargetSchema.optional(),
+      probability: z.number().min(0).max(1).optional(),
+      delayMs: z.number().int().min(0).optional(),
+      jitterMs: z.number().int().min(0).optional(),
+      /** Heal automatically after this many ms (else at the heal step or the end). */
+      durationMs: z.number().int().min(0).optional(),
+    })
+    .strict(),
+  z.object({ step: z.literal('heal') }).strict(),
+  z
+    .object({
+      step: z.literal('failover'),
+      /** controller: the automatic controller; migrate: a manual move; restart-recover: same node. */
+      action: z.enum(['controller', 'migrate', 'restart-recover', 'none']),
+      to: z.union([z.enum(['one', 'spread']), z.array(z.string())]).default('one'),
+    })
+    .strict(),
+  z
+    .object({ step: z.literal('await-recovery'), timeoutMs: z.number().int().min(100).default(10_000) })
+    .strict(),
+  z
+    .object({ step: z.literal('place-calls-during-failover'), count: z.number().int().min(1).default(5) })
+    .strict(),
+  z.object({ step: z.literal('hold'), ms: z.number().int().min(0).max(600_000) }).strict(),
+  z.object({ step: z.literal('hangup') }).strict(),
+]);
+
+export const CheckNameSchema = z.enum([
+  'media-resumes',
+  'no-drop',
+  'no-crossed-or-doubled',
+  'recovery-rows',
+  'new-calls-during-failover',
+]);
+
+export const ScenarioSchema = z
+  .object({
+    name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and dashes'),
+    description: z.string().default(''),
+    topology: TopologySchema.default(TopologySchema.parse({})),
+    calls: CallsSchema.default(CallsSchema.parse({})),
+    steps: z.array(StepSchema).min(1),
+    bounds: z
+      .object({
+        /** Every call answered before the fault must have two-way media again within this many ms of the fault. */
+        mediaResumeMs: z.number().int().positive().default(5_000),
+      })
+      .strict()
+      .default({ mediaResumeMs: 5_000 }),
+    checks: z.array(CheckNameSchema).optional(),
+    /** A demonstration scenario passes when exactly these checks fail. */
+    expect: z
+      .object({ verdict: z.enum(['valid', 'invalid']), failing: z.array(CheckNameSchema).default([]) })
+      .strict()
+      .default({ verdict: 'valid', failing: [] }),
+    seed: z.number().int().nonnegative().optional(),
+  })
+  .strict();
+
+export type Scenario = z.infer<typeof ScenarioSchema>;
+export type ScenarioInput = z.input<typeof ScenarioSchema>;
+export type Step = z.infer<typeof StepSchema>;
+export type Topology = z.infer<typeof TopologySchema>;
+export type CheckName = z.infer<typeof CheckNameSchema>;
