@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import type { EventDraft } from '../common/event.js';
+import { delay } from '../common/wait.js';
+import { FailoverController } from './failover-controller.js';
+import type { CallMover, FailoverNode } from './failover-ports.js';
+
+// Scripted nodes: this tests the controller's decisions and ordering; the lab tests run it on real nodes.
+function node(name: string, state: { alive: boolean; fenceOk?: boolean; log: string[] }): FailoverNode {
+  return {
+    name,
+    probe: async () => state.alive,
+    fence: async () => {
+      state.log.push(`fence ${name}`);
+      return { ok: state.fenceOk ?? true, timedOut: false, durationMs: 1 };
+    },
+    recover: async () => {
+      state.log.push(`recover ${name}`);
+      return { ok: true, timedOut: false, durationMs: 1, value: 4 };
+    },
+  };
+}
+
+function mover(log: string[]): CallMover {
+  return {
+    moveAll: async (from, targets, spread) => {
+      log.push(`move ${from}->${targets.join(',')}${spread ? ' spread' : ''}`);
+      return {
+        ok: true,
+        timedOut: false,
+        durationMs: 1,
+        value: Object.fromEntries(targets.map((t) => [t, 4])),
+      };
+    },
+  };
+}
+
+describe('FailoverController', () => {
+  it('detects a dead node by probes, then fences, moves to one live node and recovers there, in that order', async () => {
+    const log: string[] = [];
+    const events: EventDraft[] = [];
+    const fs1 = { alive: true, log };
+    const nodes = [node('fs1', fs1), node('fs2', { alive: true, log }), node('fs3', { alive: true, log })];
+    const c = new FailoverController(nodes, mover(log), { probeIntervalMs: 20, sink: (e) => events.push(e) });
+    c.start();
+    await delay(60);
+    expect(log).toEqual([]);
+    fs1.alive = false;
+    for (let i = 0; i < 50 && !log.includes('recover fs2'); i++) await delay(20);
+    await c.stop();
+    expect(log).toEqual(['fence fs1', 'move fs1->fs2', 'recover fs2']);
+    const kinds = events.map((e) => `${e.kind}:${e.type}`);
+    expect(kinds.indexOf('controller.detect:info')).toBeLessThan(kinds.indexOf('controller.fence:invoke'));
+    expect(kinds).toContain('controller.confirm:ok');
+    expect(c.liveNodes()).toEqual(['fs2', 'fs3']);
+  });
+
+  it('never moves calls when the fence fails', async () => {
+    const log: string[] = [];
+    const nodes = [node('fs1', { alive: false, fenceOk: false, log }), node('fs2', { alive: true, log })];
+    const c = new FailoverController(nodes, mover(log));
+    const out = await c.failover('fs1');
+    expect(out.ok).toBe(false);
+    expect(out.step).toBe('fence');
+    expect(log).toEqual(['fence fs1']);
+  });
+
+  it('spreads over every live node and fails a node over only once when asked twice', async () => {
+    const log: string[] = [];
+    const st = { alive: true, log };
+    const nodes = [node('fs1', st), node('fs2', st), node('fs3', st)];
+    const c = new FailoverController(nodes, mover(log), { spread: true });
+    const [a, b] = await Promise.all([c.failover('fs1'), c.failover('fs1')]);
+    expect(a.ok && b.ok).toBe(true);
+    expect(log.filter((l) => l.startsWith('move'))).toEqual(['move fs1->fs2,fs3 spread']);
+    expect(log.filter((l) => l.startsWith('recover')).sort()).toEqual(['recover fs2', 'recover fs3']);
+  });
+});

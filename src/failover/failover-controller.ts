@@ -1,0 +1,185 @@
+// The failover controller: watch nodes, declare death, fence first, move the calls, recover on targets, confirm.
+import type { Clock } from '../common/clock.js';
+import { systemClock } from '../common/clock.js';
+import type { EventSink } from '../common/event.js';
+import { EventKind } from '../common/event-kinds.js';
+import { delay } from '../common/wait.js';
+import type { CallMover, FailoverNode } from './failover-ports.js';
+import { type DetectorState, initialDetectorState, observeProbe } from './failure-detector.js';
+
+/** Controller options; times in ms. */
+export interface FailoverControllerOptions {
+  /** Time between probes of one node (default 500; down to 100). */
+  probeIntervalMs?: number;
+  /** A probe that takes longer counts as failed (default: the interval). */
+  probeTimeoutMs?: number;
+  /** Consecutive failed probes that declare a node dead (default 3). */
+  failuresToDeclareDead?: number;
+  /** Spread a dead node's calls over all live nodes by load, instead of one target (default false). */
+  spread?: boolean;
+  clock?: Clock;
+  sink?: EventSink;
+}
+
+/** How one failover ended. */
+export interface FailoverOutcome {
+  node: string;
+  ok: boolean;
+  step: 'fence' | 'select' | 'migrate' | 'recover' | 'done';
+  movedLegs: Record<string, number>;
+  recoveredLegs: Record<string, number>;
+  error?: string;
+}
+
+/** Runs the detect → fence → migrate → recover → confirm loop over a set of nodes. */
+export class FailoverController {
+  private readonly detectors = new Map<string, DetectorState>();
+  private readonly failedOver = new Set<string>();
+  // One failover at a time: a target never gets a recover while another move to it is open.
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly abort = new AbortController();
+  private loops: Promise<void>[] = [];
+  private readonly clock: Clock;
+  private readonly sink: EventSink;
+  private readonly opts: Required<Omit<FailoverControllerOptions, 'clock' | 'sink'>>;
+
+  constructor(
+    private readonly nodes: readonly FailoverNode[],
+    private readonly mover: CallMover,
+    options: FailoverControllerOptions = {},
+  ) {
+    this.clock = options.clock ?? systemClock;
+    this.sink = options.sink ?? (() => {});
+    const probeIntervalMs = options.probeIntervalMs ?? 500;
+    this.opts = {
+      probeIntervalMs,
+      probeTimeoutMs: options.probeTimeoutMs ?? probeIntervalMs,
+      failuresToDeclareDead: options.failuresToDeclareDead ?? 3,
+      spread: options.spread ?? false,
+    };
+    for (const n of nodes) this.detectors.set(n.name, initialDetectorState());
+  }
+
+  /** Starts probing every node; a node declared dead is failed over automatically. */
+  start(): void {
+    this.loops = this.nodes.map((n) => this.watch(n));
+  }
+
+  /** Stops probing and waits for any failover in progress. */
+  async stop(): Promise<void> {
+    this.abort.abort();
+    await Promise.allSettled(this.loops);
+    await this.queue.catch(() => {});
+  }
+
+  /** Nodes not declared dead and not failed over. */
+  liveNodes(): string[] {
+    return this.nodes
+      .map((n) => n.name)
+      .filter((n) => !this.detectors.get(n)?.dead && !this.failedOver.has(n));
+  }
+
+  /** Fails a node over now (manual maintenance, keepalived notify, or the detector). */
+  failover(nodeName: string, reason = 'manual'): Promise<FailoverOutcome> {
+    const run = this.queue.then(() => this.runFailover(nodeName, reason));
+    this.queue = run.catch(() => {});
+    return run;
+  }
+
+  private async watch(node: FailoverNode): Promise<void> {
+    const signal = this.abort.signal;
+    while (!signal.aborted) {
+      const started = this.clock.nowMs();
+      const healthy = await this.probeOnce(node);
+      if (signal.aborted) return;
+      const r = observeProbe(
+        this.detectors.get(node.name)!,
+        healthy,
+        started,
+        this.opts.failuresToDeclareDead,
+      );
+      this.detectors.set(node.name, r.state);
+      if (r.declaredDead) {
+        this.emit('info', EventKind.detect, {
+          node: node.name,
+          via: 'probe',
+          firstFailureMs: r.state.firstFailureMs,
+          failures: r.state.consecutiveFailures,
+        });
+        void this.failover(node.name, 'detected');
+        return;
+      }
+      const wait = this.opts.probeIntervalMs - (this.clock.nowMs() - started);
+      await delay(Math.max(0, wait), signal).catch(() => {});
+    }
+  }
+
+  private async probeOnce(node: FailoverNode): Promise<boolean> {
+    const timeout = AbortSignal.timeout(this.opts.probeTimeoutMs);
+    const signal = AbortSignal.any([timeout, this.abort.signal]);
+    const timedOut = new Promise<boolean>((resolve) =>
+      signal.addEventListener('abort', () => resolve(false)),
+    );
+    return Promise.race([node.probe(signal).catch(() => false), timedOut]);
+  }
+
+  private async runFailover(nodeName: string, reason: string): Promise<FailoverOutcome> {
+    const out: FailoverOutcome = {
+      node: nodeName,
+      ok: false,
+      step: 'fence',
+      movedLegs: {},
+      recoveredLegs: {},
+    };
+    const node = this.nodes.find((n) => n.name === nodeName);
+    if (!node) return { ...out, error: `unknown node ${nodeName}` };
+    if (this.failedOver.has(nodeName))
+      return { ...out, ok: true, step: 'done', error: 'already failed over' };
+
+    // Fence first: a node that may still be alive must not keep its calls while another recovers them.
+    this.emit('invoke', EventKind.fence, { node: nodeName, reason });
+    const fenced = await node.fence();
+    this.emit(fenced.ok ? 'ok' : 'fail', EventKind.fence, { node: nodeName, ...fenced });
+    if (!fenced.ok) return { ...out, error: `fence failed, calls left in place: ${fenced.error ?? ''}` };
+    this.failedOver.add(nodeName);
+
+    const targets = this.liveNodes().filter((n) => n !== nodeName);
+    if (targets.length === 0) return { ...out, step: 'select', error: 'no live node to take the calls' };
+    const chosen = this.opts.spread ? targets : targets.slice(0, 1);
+
+    this.emit('invoke', EventKind.migrate, { from: nodeName, to: chosen, spread: this.opts.spread });
+    const moved = await this.mover.moveAll(nodeName, chosen, this.opts.spread);
+    this.emit(moved.ok ? 'ok' : 'fail', EventKind.migrate, { from: nodeName, to: chosen, ...moved });
+    if (!moved.ok) return { ...out, step: 'migrate', error: moved.error };
+    out.movedLegs = moved.value ?? {};
+
+    const withCalls = Object.entries(out.movedLegs).filter(([, legs]) => legs > 0);
+    const results = await Promise.all(
+      withCalls.map(async ([target, legs]) => {
+        const t = this.nodes.find((n) => n.name === target)!;
+        this.emit('invoke', EventKind.recover, { node: target, expected: legs });
+        const r = await t.recover();
+        this.emit(r.ok ? 'ok' : 'fail', EventKind.recover, { node: target, ...r, recovered: r.value ?? 0 });
+        out.recoveredLegs[target] = r.value ?? 0;
+        const confirmed = r.ok && (r.value ?? 0) >= legs;
+        this.emit(confirmed ? 'ok' : 'fail', EventKind.confirm, {
+          node: target,
+          recovered: r.value ?? 0,
+          expected: legs,
+        });
+        return confirmed;
+      }),
+    );
+    const ok = results.every(Boolean);
+    return {
+      ...out,
+      ok,
+      step: ok ? 'done' : 'recover',
+      ...(ok ? {} : { error: 'recovered fewer legs than moved' }),
+    };
+  }
+
+  private emit(type: 'invoke' | 'ok' | 'fail' | 'info', kind: string, value: unknown): void {
+    this.sink({ timeMs: this.clock.nowMs(), process: 'controller', type, kind, value });
+  }
+}
