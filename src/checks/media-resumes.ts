@@ -1,0 +1,162 @@
+// Check: every call answered before the first fault carries media again, both ways, within the bound.
+import type { MediaDirection } from '../common/event-kinds.js';
+import { type CallTimeline, callEndMs, callTimelines, DIRECTIONS, type MediaGap } from './call-timelines.js';
+import { type CallVerdict, type Check, countVerdicts, mergeValidity, type Validity } from './check.js';
+import { runTimeline } from './run-timeline.js';
+
+/** How one direction of one call came through the fault. */
+export interface DirectionResumption {
+  direction: MediaDirection;
+  /** Last packet before the fault's silence (the gap's start, or the last packet ever if it never resumed). */
+  lastBeforeFaultMs?: number;
+  /** First packet after the fault's silence; undefined if it never came. */
+  firstAfterMs?: number;
+  /** The silence the fault caused (open silences measured to the call's end); 0 if media never stopped. */
+  faultGapMs?: number;
+  /** The longest silence anywhere after the answer. */
+  worstGapMs: number;
+  resumed: boolean;
+  valid: Validity;
+  reason: string;
+}
+
+/** How one call came through the fault. */
+export interface CallResumption {
+  callId: string;
+  node?: string;
+  answeredMs: number;
+  /** First re-INVITE the call received after the fault. */
+  reinviteMs?: number;
+  directions: DirectionResumption[];
+  valid: Validity;
+}
+
+/** Calls the media check is about: answered before the fault, still up when it struck. */
+export function callsUpAtFault(calls: readonly CallTimeline[], faultMs: number | undefined): CallTimeline[] {
+  return calls.filter((t) => {
+    if (t.answeredMs === undefined) return false;
+    if (faultMs === undefined) return true;
+    const end = callEndMs(t);
+    return t.answeredMs < faultMs && (end === undefined || end >= faultMs);
+  });
+}
+
+/** Measures one call's media around the fault against the bound. */
+export function callResumption(
+  t: CallTimeline,
+  faultMs: number | undefined,
+  boundMs: number,
+): CallResumption {
+  const answeredMs = t.answeredMs ?? 0;
+  const directions = DIRECTIONS.map((d) => directionResumption(t, d, answeredMs, faultMs, boundMs));
+  const reinviteMs = t.reinvites.find((r) => faultMs !== undefined && r.timeMs >= faultMs)?.timeMs;
+  return {
+    callId: t.callId,
+    node: t.node,
+    answeredMs,
+    reinviteMs,
+    directions,
+    valid: mergeValidity(...directions.map((d) => d.valid)),
+  };
+}
+
+function directionResumption(
+  t: CallTimeline,
+  direction: MediaDirection,
+  answeredMs: number,
+  faultMs: number | undefined,
+  boundMs: number,
+): DirectionResumption {
+  const m = t.media[direction];
+  const base = { direction, worstGapMs: 0, resumed: false };
+  if (m.startedMs === undefined && m.gaps.length === 0 && m.lastPacketMs === undefined) {
+    return { ...base, valid: 'unknown', reason: `${direction}: no media was observed` };
+  }
+  const gaps = m.gaps.filter((g) => g.endMs > answeredMs);
+  const lastGapEnd = Math.max(-Infinity, ...gaps.map((g) => g.endMs));
+  const end = callEndMs(t) ?? m.statsMs ?? t.lastEventMs;
+  // silence still running when observation stopped: media.stats shows the last packet long before the end
+  const open: MediaGap | undefined =
+    m.lastPacketMs !== undefined && m.lastPacketMs >= lastGapEnd && end - m.lastPacketMs > boundMs
+      ? { startMs: m.lastPacketMs, endMs: end, durationMs: end - m.lastPacketMs, localStallMs: 0 }
+      : undefined;
+  const faultGap =
+    faultMs === undefined
+      ? undefined
+      : (gaps.find((g) => g.endMs >= faultMs) ?? (open && open.endMs >= faultMs ? open : undefined));
+  const all = open ? [...gaps, open] : gaps;
+  const worst = all.reduce<MediaGap | undefined>(
+    (w, g) => (!w || g.durationMs > w.durationMs ? g : w),
+    undefined,
+  );
+  const r: DirectionResumption = {
+    ...base,
+    worstGapMs: worst?.durationMs ?? 0,
+    resumed: !open,
+    lastBeforeFaultMs: faultGap?.startMs,
+    firstAfterMs: faultGap && faultGap !== open ? faultGap.endMs : undefined,
+    faultGapMs: faultGap ? faultGap.durationMs : faultMs !== undefined && !open ? 0 : undefined,
+    valid: true,
+    reason: '',
+  };
+  if (open) {
+    return {
+      ...r,
+      valid: false,
+      reason: `${direction}: silent since ${fmt(open.startMs)} (${ms(open.durationMs)} until the call's end), never resumed`,
+    };
+  }
+  if (worst && worst.durationMs > boundMs) {
+    const where = `${direction}: gap ${ms(worst.durationMs)} from ${fmt(worst.startMs)} > bound ${ms(boundMs)}`;
+    if (worst.durationMs - worst.localStallMs <= boundMs) {
+      return {
+        ...r,
+        valid: 'unknown',
+        reason: `${where}, but the harness itself stalled ${ms(worst.localStallMs)} in it`,
+      };
+    }
+    return { ...r, valid: false, reason: where };
+  }
+  if (faultMs !== undefined && !faultGap && (m.lastPacketMs === undefined || m.lastPacketMs < faultMs)) {
+    return {
+      ...r,
+      faultGapMs: undefined,
+      valid: 'unknown',
+      reason: `${direction}: no gap recorded and no packet counted after the fault`,
+    };
+  }
+  return {
+    ...r,
+    reason: `${direction}: ${faultGap ? `resumed after ${ms(faultGap.durationMs)}` : 'never interrupted'}`,
+  };
+}
+
+const ms = (x: number): string => `${Math.round(x)} ms`;
+const fmt = (x: number): string => `t=${Math.round(x)} ms`;
+
+/** media-resumes: two-way media after the fault within ctx.bounds.mediaResumeMs, for every call up at the fault. */
+export const mediaResumes: Check = (history, ctx) => {
+  const name = 'media-resumes';
+  const boundMs = ctx.bounds.mediaResumeMs;
+  const { firstFaultMs } = runTimeline(history);
+  const calls = callsUpAtFault(callTimelines(history), firstFaultMs);
+  if (calls.length === 0) {
+    return { name, valid: 'unknown', details: 'no call was answered and still up before the first fault' };
+  }
+  const results = calls.map((t) => callResumption(t, firstFaultMs, boundMs));
+  const perCall: CallVerdict[] = results.map((c) => ({
+    callId: c.callId,
+    valid: c.valid,
+    message: c.directions.map((d) => d.reason).join('; '),
+    data: { ...c },
+  }));
+  const n = countVerdicts(perCall);
+  const valid = mergeValidity(...perCall.map((c) => c.valid));
+  const worst = Math.max(0, ...results.flatMap((c) => c.directions.map((d) => d.worstGapMs)));
+  const details =
+    `${n.ok} of ${calls.length} calls up at the fault resumed two-way media within ${ms(boundMs)}` +
+    (n.bad ? `; ${n.bad} did not` : '') +
+    (n.unknown ? `; ${n.unknown} undecidable` : '') +
+    `; longest gap ${ms(worst)}`;
+  return { name, valid, details, perCall, data: { boundMs, firstFaultMs, worstGapMs: worst } };
+};

@@ -1,0 +1,47 @@
+// Check: no call hears another call's audio (crossed) or two sources at once (doubled).
+import { callTimelines } from './call-timelines.js';
+import { type CallVerdict, type Check, mergeValidity } from './check.js';
+
+/** no-crossed-media: media identity held for every call, every direction. */
+export const noCrossedMedia: Check = (history) => {
+  const name = 'no-crossed-media';
+  const calls = callTimelines(history);
+  const withMedia = calls.filter((t) =>
+    Object.values(t.media).some(
+      (m) => m.startedMs !== undefined || m.gaps.length > 0 || m.received !== undefined,
+    ),
+  );
+  const offending = calls.filter((t) => t.crossed.length > 0 || t.doubled.length > 0);
+  if (withMedia.length === 0 && offending.length === 0) {
+    return {
+      name,
+      valid: 'unknown',
+      details: 'no media was observed on any call, so identity could not be checked',
+    };
+  }
+  const perCall: CallVerdict[] = [...new Set([...withMedia, ...offending])].map((t) => {
+    const msgs = [
+      ...t.crossed.map(
+        (c) =>
+          `${c.direction ?? '?'} carried audio of ${c.fromCall ?? 'another call'} at t=${Math.round(c.timeMs)} ms`,
+      ),
+      ...t.doubled.map(
+        (d) =>
+          `${d.direction ?? '?'} had ${d.sources.length || 'several'} sources at once (${d.sources.join(', ')}) at t=${Math.round(d.timeMs)} ms`,
+      ),
+    ];
+    return msgs.length
+      ? { callId: t.callId, valid: false, message: msgs.join('; ') }
+      : { callId: t.callId, valid: true, message: 'only its own audio, one source at a time' };
+  });
+  const crossed = offending.filter((t) => t.crossed.length).length;
+  const doubled = offending.filter((t) => t.doubled.length).length;
+  return {
+    name,
+    valid: mergeValidity(...perCall.map((c) => c.valid)),
+    details: offending.length
+      ? `${crossed} call(s) with crossed media, ${doubled} with doubled media`
+      : `no crossed or doubled media on ${withMedia.length} call(s)`,
+    perCall,
+  };
+};
