@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { linearToPcmu, MediaPayload, PAYLOAD_BYTES } from './media-payload.js';
+
+describe('MediaPayload', () => {
+  it('round-trips the identity of a packet', () => {
+    const buf = Buffer.alloc(12 + PAYLOAD_BYTES);
+    MediaPayload.write(buf, 12, {
+      callKey: 0xdeadbeef,
+      side: 'callee',
+      seq: 4_000_000_001,
+      sendMs: 12345.678,
+    });
+    expect(MediaPayload.read(buf, 12)).toEqual({
+      callKey: 0xdeadbeef,
+      side: 'callee',
+      seq: 4_000_000_001,
+      sendMs: 12345.678,
+    });
+  });
+
+  it('rejects foreign audio and damaged identities', () => {
+    const silence = Buffer.alloc(PAYLOAD_BYTES, 0xff);
+    expect(MediaPayload.read(silence, 0)).toBeUndefined();
+    const buf = Buffer.alloc(PAYLOAD_BYTES);
+    MediaPayload.write(buf, 0, { callKey: 7, side: 'caller', seq: 1, sendMs: 1 });
+    buf[5] = (buf[5] ?? 0) ^ 0x01; // flip one bit of the callKey
+    expect(MediaPayload.read(buf, 0)).toBeUndefined();
+    expect(MediaPayload.read(buf.subarray(0, 10), 0)).toBeUndefined();
+  });
+
+  it('fills the rest with a PCMU tone, not silence', () => {
+    const buf = Buffer.alloc(PAYLOAD_BYTES);
+    MediaPayload.write(buf, 0, { callKey: 1, side: 'caller', seq: 0, sendMs: 0 });
+    const tail = new Set(buf.subarray(24));
+    expect(tail.size).toBeGreaterThan(5);
+  });
+
+  it('encodes mu-law like G.711', () => {
+    expect(linearToPcmu(0)).toBe(0xff);
+    expect(linearToPcmu(-1)).toBe(0x7f);
+    expect(linearToPcmu(32767)).toBe(0x80);
+    expect(linearToPcmu(-32768)).toBe(0x00);
+  });
+});

@@ -1,0 +1,247 @@
+// The media worker: owns every RTP socket, sends all streams from one drift-free tick, receives and measures.
+import dgram from 'node:dgram';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { CallSide } from '../common/event-kinds.js';
+import { MediaPayload, PAYLOAD_BYTES } from './media-payload.js';
+import { PT_PCMU, RTP_HEADER_BYTES, RtpHeader } from './rtp-header.js';
+import { SendSchedule, type SlotAction } from './send-schedule.js';
+import { StallLog } from './stall-log.js';
+import { Counter, counterSlot } from './stream-counters.js';
+import { StreamReceiver } from './stream-receiver.js';
+import type { FromWorker, ToWorker, WorkerConfig, WorkerItem } from './worker-protocol.js';
+
+const config = workerData as WorkerConfig;
+const port = parentPort;
+if (port === null) throw new Error('media-worker must run in a worker thread');
+
+// Monotonic ms on the process-wide hrtime origin (same as systemClock), without a BigInt per call.
+const hrBase = Number(process.hrtime.bigint()) / 1e6 - performance.now();
+const nowMs = (): number => hrBase + performance.now();
+
+const stalls = new StallLog(config.tickMs, config.stallToleranceMs);
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
+let pending: WorkerItem[] = [];
+let flushQueued = false;
+
+function post(msg: FromWorker): void {
+  port?.postMessage(msg);
+}
+
+function queue(item: WorkerItem): void {
+  pending.push(item);
+  if (!flushQueued) {
+    flushQueued = true;
+    setImmediate(flush);
+  }
+}
+
+function flush(): void {
+  flushQueued = false;
+  if (pending.length === 0) return;
+  const items = pending;
+  pending = [];
+  post({ t: 'batch', items });
+}
+
+// Lookup that answers synchronously: our addresses are literal IPs, and dns.lookup would add a tick per send.
+const literalLookup = (address: string, _family: unknown, cb: (e: null, a: string, f: number) => void) =>
+  cb(null, address, 4);
+
+/** One stream inside the worker. */
+class WorkerStream {
+  readonly counters: Float64Array;
+  readonly receiver: StreamReceiver;
+  schedule: SendSchedule | undefined;
+  remoteIp = '';
+  remotePort = 0;
+  sending = false;
+  wantSend = false;
+  private rtpSeq = Math.floor(Math.random() * 0x10000);
+  private rtpTimestamp = Math.floor(Math.random() * 0x1_0000_0000);
+  private readonly ssrc = Math.floor(Math.random() * 0x1_0000_0000);
+  private payloadSeq = 0;
+  private first = true;
+  readonly onSlot = (deadlineMs: number, action: SlotAction): void => this.sendSlot(deadlineMs, action);
+
+  constructor(
+    readonly slot: number,
+    readonly socket: dgram.Socket,
+    private readonly callKey: number,
+    private readonly side: CallSide,
+    expect: { callKey: number; side: CallSide },
+  ) {
+    this.counters = counterSlot(config.counters, slot);
+    this.receiver = new StreamReceiver(
+      {
+        expect,
+        ptimeMs: config.ptimeMs,
+        thresholdMs: config.gapThresholdMs,
+        doubledWindowMs: config.doubledWindowMs,
+      },
+      this.counters,
+      stalls,
+      (o) => queue({ slot, o }),
+    );
+    socket.on('message', (msg, rinfo) => {
+      const at = nowMs();
+      noteStall(at);
+      this.receiver.receive(msg, rinfo.address, rinfo.port, at);
+    });
+  }
+
+  private sendSlot(deadlineMs: number, action: SlotAction): void {
+    if (action === 'skip') {
+      this.counters[Counter.sendSkipped]! += 1;
+      return;
+    }
+    const seq = this.payloadSeq++;
+    if (action !== 'send') {
+      this.counters[Counter.injected]! += 1;
+      if (action === 'hold') this.payloadSeq--;
+      return;
+    }
+    const buf = Buffer.allocUnsafe(RTP_HEADER_BYTES + PAYLOAD_BYTES);
+    RtpHeader.write(buf, {
+      payloadType: PT_PCMU,
+      marker: this.first,
+      seq: this.rtpSeq,
+      timestamp: this.rtpTimestamp,
+      ssrc: this.ssrc,
+    });
+    MediaPayload.write(buf, RTP_HEADER_BYTES, {
+      callKey: this.callKey,
+      side: this.side,
+      seq,
+      sendMs: deadlineMs,
+    });
+    this.first = false;
+    this.rtpSeq = (this.rtpSeq + 1) & 0xffff;
+    this.rtpTimestamp = (this.rtpTimestamp + PAYLOAD_BYTES) >>> 0;
+    this.socket.send(buf, this.remotePort, this.remoteIp);
+    this.counters[Counter.sent]! += 1;
+  }
+}
+
+const streams = new Map<number, WorkerStream>();
+
+function noteStall(at: number): void {
+  const w = stalls.beat(at);
+  if (w) queue({ stall: w });
+}
+
+function tick(): void {
+  const now = nowMs();
+  noteStall(now);
+  for (const s of streams.values()) {
+    if (s.sending && s.schedule) s.schedule.run(now, s.onSlot);
+  }
+}
+
+function bind(socket: dgram.Socket, ip: string, p: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    socket.once('error', reject);
+    socket.bind(p, ip, () => {
+      socket.off('error', reject);
+      resolve(socket.address().port);
+    });
+  });
+}
+
+async function open(m: Extract<ToWorker, { t: 'open' }>): Promise<void> {
+  // A socket that failed to bind cannot be bound again, so each candidate port gets a fresh socket.
+  let lastError = 'no port to try';
+  for (const p of m.ports) {
+    const socket = dgram.createSocket({ type: 'udp4', lookup: literalLookup as never });
+    try {
+      const bound = await bind(socket, m.bindIp, p);
+      // Unconnected UDP reports no ICMP errors on Linux; anything else must not kill the worker.
+      socket.on('error', () => {});
+      streams.set(m.slot, new WorkerStream(m.slot, socket, m.callKey, m.side, m.expect));
+      post({ t: 'opened', id: m.id, port: bound });
+      return;
+    } catch (e) {
+      socket.close();
+      lastError = e instanceof Error ? e.message : String(e);
+      if (!/EADDRINUSE|EACCES/.test(lastError)) break;
+    }
+  }
+  post({ t: 'open-failed', id: m.id, error: lastError });
+}
+
+/** Sending begins once the stream is started and knows where to send. */
+function maybeBegin(s: WorkerStream): void {
+  if (!s.wantSend || s.sending || s.remotePort === 0) return;
+  s.sending = true;
+  const now = nowMs();
+  s.schedule ??= new SendSchedule(now, config.ptimeMs, config.maxCatchUp);
+  s.schedule.run(now, s.onSlot);
+}
+
+function stop(slot: number): void {
+  const s = streams.get(slot);
+  if (!s) return;
+  streams.delete(slot);
+  s.sending = false;
+  s.receiver.finish(nowMs());
+  s.socket.close();
+  queue({ stopped: slot });
+}
+
+port.on('message', (m: ToWorker) => {
+  switch (m.t) {
+    case 'open':
+      void open(m);
+      return;
+    case 'remote': {
+      const s = streams.get(m.slot);
+      if (s) {
+        s.remoteIp = m.ip;
+        s.remotePort = m.port;
+        maybeBegin(s);
+      }
+      return;
+    }
+    case 'start': {
+      const s = streams.get(m.slot);
+      if (s) {
+        s.wantSend = true;
+        maybeBegin(s);
+      }
+      return;
+    }
+    case 'stop':
+      stop(m.slot);
+      return;
+    case 'pause': {
+      const s = streams.get(m.slot);
+      const from = nowMs();
+      s?.schedule?.pause(from, m.durationMs, m.consumeSequence);
+      post({ t: 'paused', id: m.id, fromMs: from, slots: s?.schedule?.slotsIn(from, m.durationMs) ?? 0 });
+      return;
+    }
+    case 'health':
+      post({
+        t: 'health',
+        id: m.id,
+        maxStallMs: stalls.maxStallMs,
+        totalStallMs: stalls.totalStallMs,
+        loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+        loopDelayMaxMs: loopDelay.max / 1e6,
+      });
+      return;
+    case 'close': {
+      clearInterval(timer);
+      for (const slot of [...streams.keys()]) stop(slot);
+      flush();
+      loopDelay.disable();
+      post({ t: 'closed' });
+      port.close();
+      return;
+    }
+  }
+});
+
+const timer = setInterval(tick, config.tickMs);
+post({ t: 'ready' });

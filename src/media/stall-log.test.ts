@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { StallLog } from './stall-log.js';
+
+describe('StallLog', () => {
+  it('records a stall when beats come later than the interval plus tolerance', () => {
+    const log = new StallLog(5, 15);
+    expect(log.beat(0)).toBeUndefined();
+    expect(log.beat(5)).toBeUndefined();
+    expect(log.beat(24)).toBeUndefined();
+    expect(log.beat(224)).toEqual({ startMs: 29, endMs: 224 });
+    expect(log.maxStallMs).toBe(195);
+  });
+
+  it('measures how much of an interval stalls cover, merging windows from two threads', () => {
+    const log = new StallLog(10);
+    log.add({ startMs: 100, endMs: 200 });
+    log.add({ startMs: 300, endMs: 350 });
+    log.add({ startMs: 150, endMs: 250 }); // late, overlapping the first
+    expect(log.overlapMs(0, 1000)).toBe(200);
+    expect(log.overlapMs(180, 320)).toBe(90);
+    expect(log.overlapMs(400, 500)).toBe(0);
+  });
+});

@@ -1,0 +1,71 @@
+// Local stalls: windows when our own event loop did not run, so silence in them is not the network's fault.
+
+/** One window [startMs, endMs) when the local thread was not running on time. */
+export interface StallWindow {
+  startMs: number;
+  endMs: number;
+}
+
+/** Remembers recent stall windows and tells how much of an interval they cover. */
+export class StallLog {
+  private readonly windows: StallWindow[] = [];
+  private lastBeatMs: number | undefined;
+  /** Longest stall seen (ms). */
+  maxStallMs = 0;
+  /** Sum of all stalls (ms). */
+  totalStallMs = 0;
+
+  /**
+   * @param expectedBeatMs how often beat() is due (the tick interval)
+   * @param toleranceMs lateness beyond expectedBeatMs that counts as a stall
+   * @param keepMs how long windows are remembered
+   */
+  constructor(
+    private readonly expectedBeatMs: number,
+    private readonly toleranceMs = 15,
+    private readonly keepMs = 120_000,
+  ) {}
+
+  /** Called whenever the thread runs (each tick, each datagram); records a stall if it had been idle too long. */
+  beat(nowMs: number): StallWindow | undefined {
+    const last = this.lastBeatMs;
+    this.lastBeatMs = nowMs;
+    if (last === undefined || nowMs - last <= this.expectedBeatMs + this.toleranceMs) return undefined;
+    return this.add({ startMs: last + this.expectedBeatMs, endMs: nowMs });
+  }
+
+  /** Records a window measured here or by another thread; keeps windows sorted and merged. */
+  add(w: StallWindow): StallWindow {
+    this.maxStallMs = Math.max(this.maxStallMs, w.endMs - w.startMs);
+    this.totalStallMs += w.endMs - w.startMs;
+    const last = this.windows[this.windows.length - 1];
+    if (last === undefined || w.startMs > last.endMs) {
+      this.windows.push({ ...w });
+    } else {
+      // Rare (another thread's window arriving late): re-sort and merge.
+      this.windows.push({ ...w });
+      this.windows.sort((a, b) => a.startMs - b.startMs);
+      const merged: StallWindow[] = [];
+      for (const x of this.windows) {
+        const prev = merged[merged.length - 1];
+        if (prev && x.startMs <= prev.endMs) prev.endMs = Math.max(prev.endMs, x.endMs);
+        else merged.push(x);
+      }
+      this.windows.splice(0, this.windows.length, ...merged);
+    }
+    const horizon = (this.windows[this.windows.length - 1]?.endMs ?? 0) - this.keepMs;
+    while ((this.windows[0]?.endMs ?? horizon) < horizon) this.windows.shift();
+    return w;
+  }
+
+  /** Milliseconds of [startMs, endMs) covered by recorded stalls. */
+  overlapMs(startMs: number, endMs: number): number {
+    let covered = 0;
+    for (const w of this.windows) {
+      const from = Math.max(startMs, w.startMs);
+      const to = Math.min(endMs, w.endMs);
+      if (to > from) covered += to - from;
+    }
+    return covered;
+  }
+}

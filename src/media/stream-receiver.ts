@@ -1,0 +1,114 @@
+// The receiving half of one stream: classifies each datagram and turns it into counters and observations.
+import type { CallSide } from '../common/event-kinds.js';
+import { GapTracker, type GapTrackerOptions } from './gap-tracker.js';
+import { MediaPayload } from './media-payload.js';
+import { RtpHeader } from './rtp-header.js';
+import { SourceTracker } from './source-tracker.js';
+import type { StallLog } from './stall-log.js';
+import { Counter, resetCounters } from './stream-counters.js';
+
+/** Something worth an event, in the receiver's monotonic ms. */
+export type ReceiverObservation =
+  | { kind: 'started'; atMs: number; source: string; ssrc: number }
+  | {
+      kind: 'gap';
+      atMs: number;
+      startMs: number;
+      endMs: number;
+      durationMs: number;
+      lostPackets: number;
+      localStallMs: number;
+      /** True when the media had not resumed when the stream stopped. */
+      open?: boolean;
+    }
+  | { kind: 'crossed'; atMs: number; fromCallKey: number; fromSide: CallSide; source: string }
+  | { kind: 'doubled'; atMs: number; sources: string[] }
+  | { kind: 'source-changed'; atMs: number; from: string; to: string };
+
+export interface StreamReceiverOptions extends GapTrackerOptions {
+  expect: { callKey: number; side: CallSide };
+  /** Window (ms) in which two sources count as simultaneous, default 100. */
+  doubledWindowMs?: number;
+}
+
+/** Feeds datagrams in arrival order; pushes observations to emit. */
+export class StreamReceiver {
+  private readonly gaps: GapTracker;
+  private readonly sources: SourceTracker;
+  private readonly crossedSeen = new Set<number>();
+
+  constructor(
+    private readonly opts: StreamReceiverOptions,
+    private readonly counters: Float64Array,
+    private readonly stalls: StallLog,
+    private readonly emit: (o: ReceiverObservation) => void,
+  ) {
+    resetCounters(counters);
+    this.gaps = new GapTracker(opts);
+    this.sources = new SourceTracker(opts.doubledWindowMs);
+  }
+
+  /** Handles one datagram that arrived at atMs from ip:port. */
+  receive(buf: Buffer, ip: string, port: number, atMs: number): void {
+    const c = this.counters;
+    const rtp = RtpHeader.parse(buf);
+    if (rtp === undefined) {
+      c[Counter.malformed]! += 1;
+      return;
+    }
+    const id = MediaPayload.read(buf, rtp.payloadOffset);
+    if (id === undefined) {
+      c[Counter.unknown]! += 1;
+      return;
+    }
+    const source = `${ip}:${port}`;
+    const expect = this.opts.expect;
+    if (id.callKey !== expect.callKey || id.side !== expect.side) {
+      c[Counter.crossed]! += 1;
+      const key = id.callKey * 2 + (id.side === 'caller' ? 0 : 1);
+      if (!this.crossedSeen.has(key)) {
+        this.crossedSeen.add(key);
+        this.emit({ kind: 'crossed', atMs, fromCallKey: id.callKey, fromSide: id.side, source });
+      }
+      return;
+    }
+    const seen = this.sources.feed(`${source}#${rtp.ssrc}`, atMs);
+    if (seen?.kind === 'started') this.emit({ kind: 'started', atMs, source, ssrc: rtp.ssrc });
+    else if (seen?.kind === 'changed') {
+      c[Counter.sourceChanges]! += 1;
+      this.emit({ kind: 'source-changed', atMs, from: seen.from, to: seen.to });
+    } else if (seen?.kind === 'doubled') this.emit({ kind: 'doubled', atMs, sources: seen.sources });
+    c[Counter.doubled] = this.sources.doubledPackets;
+
+    const gap = this.gaps.feed(atMs, id.seq);
+    c[Counter.received] = this.gaps.received;
+    c[Counter.lost] = this.gaps.lost;
+    c[Counter.late] = this.gaps.late;
+    if (Number.isNaN(c[Counter.firstPacketMs])) c[Counter.firstPacketMs] = atMs;
+    c[Counter.lastPacketMs] = atMs;
+    if (gap !== undefined) this.reportGap(gap.startMs, gap.endMs, gap.lostPackets, atMs, false);
+  }
+
+  /** Called when the stream stops: a silence still running then is reported as an open gap. */
+  finish(nowMs: number): void {
+    const last = this.gaps.lastMs;
+    if (last === undefined) return;
+    const startMs = last + this.gaps.ptimeMs;
+    if (nowMs - startMs >= this.gaps.thresholdMs) this.reportGap(startMs, nowMs, 0, nowMs, true);
+  }
+
+  // A silence with no lost packets that our own stall covers is local delay, not the network's.
+  private reportGap(startMs: number, endMs: number, lostPackets: number, atMs: number, open: boolean): void {
+    const c = this.counters;
+    const durationMs = endMs - startMs;
+    const localStallMs = this.stalls.overlapMs(startMs - this.gaps.ptimeMs, endMs);
+    if (lostPackets === 0 && !open && durationMs - localStallMs < this.gaps.thresholdMs) {
+      c[Counter.localGaps]! += 1;
+      return;
+    }
+    c[Counter.gaps]! += 1;
+    c[Counter.maxGapMs] = Math.max(c[Counter.maxGapMs] ?? 0, durationMs);
+    const gap = { kind: 'gap', atMs, startMs, endMs, durationMs, lostPackets, localStallMs } as const;
+    this.emit(open ? { ...gap, open } : gap);
+  }
+}
