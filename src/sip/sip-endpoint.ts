@@ -99,6 +99,11 @@ export class SipEndpoint {
     return new SipEndpoint({ ...opts, transport });
   }
 
+  /** The timer host transactions run on (shared with the UA core's 2xx retransmission). */
+  get timerHost(): TimerHost {
+    return this.ctx.timerHost;
+  }
+
   get local(): Address {
     return this.options.transport.local;
   }

@@ -17,12 +17,12 @@ export const SipFindingKind = {
   unknownDialog: 'unknown-dialog',
   /** A re-INVITE without SDP (we offer in the 200, the ACK must answer). */
   sdpLessReinvite: 'sdp-less-reinvite',
+  /** A 2xx to our offer carried no SDP answer. */
+  noSdpAnswer: 'no-sdp-answer',
   /** The ACK to an offer-in-200 carried no SDP answer. */
   ackWithoutAnswer: 'ack-without-answer',
   /** From/To tags swapped relative to the dialog (our tag in From, theirs in To). */
   swappedTags: 'swapped-tags',
-  /** The re-INVITE moved the remote target (Contact) to another host: a target refresh, noted. */
-  contactMoved: 'contact-moved',
   /** A Route header naming ourselves reached us (a recovered leg's stored route set). */
   routeToSelf: 'route-to-self',
   /** A 2xx retransmission never ACKed (RFC 3261 13.3.1.4, 64*T1). */
