@@ -94,6 +94,8 @@ export interface LabelledNetwork {
   name: string;
   labels: Record<string, string>;
   subnet?: string;
+  /** No route out of the network (Docker drops forwarding to anything outside its subnet). */
+  internal: boolean;
 }
 
 /** The operations the lab needs from a container engine. */

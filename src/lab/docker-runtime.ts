@@ -152,6 +152,7 @@ export class DockerRuntime implements ContainerRuntime {
       name: n.Name,
       labels: n.Labels ?? {},
       subnet: n.IPAM?.Config?.[0]?.Subnet,
+      internal: n.Internal === true,
     }));
   }
 }

@@ -82,6 +82,8 @@ export function labCommand(options: LabCommandOptions = {}): Command {
           const runtime = await DockerRuntime.connect();
           await ensureLabImage(runtime, { onProgress: print });
           const nodeNames = Array.from({ length: o.freeswitch }, (_, i) => `fs${i + 1}`);
+          // Listen before bring-up: a Ctrl-C between bring-up and the wait below must still take the lab down.
+          const stopRequested = o.keep ? undefined : untilSignal();
           const initSql = options.postgresInitSql;
           const started = await new Lab({
             topology: o.topology,
@@ -100,7 +102,7 @@ export function labCommand(options: LabCommandOptions = {}): Command {
             return;
           }
           print('Ctrl-C to take the lab down');
-          await untilSignal();
+          await stopRequested;
           const stopped = await started.stop();
           print(`lab ${started.id} down; logs in ${stopped.logsDir}`);
         }),

@@ -33,6 +33,7 @@ describe('summarizeLabs', () => {
           name: 'zd-b',
           labels: { 'zerodrop.lab': 'b', 'zerodrop.topology': 'farm' },
           subnet: '198.19.2.0/24',
+          internal: true,
         },
       ],
     );
