@@ -31,7 +31,7 @@ export interface RunStats {
   recoverMs?: number;
   /** Fault → recovery end. */
   failoverMs?: number;
-  /** Fault gap per direction over the calls up at the fault (silences that never ended are counted apart). */
+  /** Fault gap per direction over the calls the fault interrupted (never-ended silences are counted apart). */
   gaps: Record<MediaDirection, GapStats>;
   /** Calls whose media never resumed in some direction. */
   unresumed: number;
@@ -80,7 +80,7 @@ export function runStats(history: HistoryView, mediaResumeMs: number): RunStats 
     gapStats(
       resumptions.flatMap((r) =>
         r.directions
-          .filter((x) => x.direction === d && x.resumed && x.faultGapMs !== undefined)
+          .filter((x) => x.direction === d && x.resumed && (x.faultGapMs ?? 0) > 0)
           .map((x) => x.faultGapMs!),
       ),
     );

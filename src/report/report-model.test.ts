@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { runChecks } from '../checks/check.js';
+import { selectChecks } from '../checks/check-registry.js';
+import { exampleReportInput } from './example-run.js';
+import { buildReport, implementationLabel } from './report-model.js';
+
+const ALL = ['media-resumes', 'no-drop', 'no-crossed-media', 'recovery-rows', 'new-calls-succeed'];
+
+function report(breakOne = false, expected = {}) {
+  const input = exampleReportInput({ breakOne });
+  const results = runChecks(selectChecks(ALL, expected), input.history, { bounds: input.scenario.bounds });
+  return buildReport({ ...input, results });
+}
+
+describe('report model', () => {
+  it('names the implementation under test, saying when it is the emulator', () => {
+    expect(implementationLabel({ name: 'fs-sim', version: '0.1', emulator: true })).toBe(
+      'fs-sim 0.1 (FreeSWITCH emulator)',
+    );
+    expect(
+      implementationLabel({ name: 'FreeSWITCH', version: '1.10.12', image: 'me/fs:1', emulator: false }),
+    ).toBe('FreeSWITCH 1.10.12 from image me/fs:1');
+  });
+
+  it('summarises a clean failover: verdict, statuses, timings, findings', () => {
+    const r = report();
+    expect(r.verdict).toBe(true);
+    expect(r.exitCode).toBe(0);
+    expect(r.verdictLine).toBe('PASS — all 5 checks valid');
+    expect(r.calls.filter((c) => c.status === 'survived')).toHaveLength(12);
+    expect(r.calls.filter((c) => c.status === 'not-at-risk').map((c) => c.callId)).toEqual([
+      'during-failover',
+    ]);
+    const c1 = r.calls.find((c) => c.callId === 'call-001');
+    expect(c1?.directions['to-caller']).toMatchObject({
+      lastBeforeFaultMs: 19_981,
+      firstAfterMs: 20_520,
+      faultGapMs: 539,
+    });
+    expect(c1?.reinviteMs).toBe(20_420);
+    expect(r.stats).toMatchObject({ callsAtFault: 12, callsSurvived: 12, survival: 1, detectMs: 310 });
+    expect(r.findings).toEqual([
+      expect.objectContaining({ callId: 'call-007', finding: 'lower-cseq', side: 'callee' }),
+    ]);
+    expect(r.faults).toHaveLength(1);
+    expect(r.t0Ms).toBe(0);
+  });
+
+  it('marks a call whose media never came back and fails the run', () => {
+    const r = report(true);
+    expect(r.verdict).toBe(false);
+    expect(r.exitCode).toBe(1);
+    expect(r.verdictLine).toMatch(/^FAIL — media-resumes: 11 of 12 calls/);
+    const c4 = r.calls.find((c) => c.callId === 'call-004');
+    expect(c4?.status).toBe('media-lost');
+    expect(c4?.valid).toBe(false);
+    expect(r.stats.unresumed).toBe(1);
+  });
+
+  it('says a demonstration passed because it failed as expected', () => {
+    const r = report(true, {
+      'media-resumes': { why: 'one leg is not re-INVITEd', failingCalls: ['call-004'] },
+    });
+    expect(r.verdict).toBe(true);
+    expect(r.verdictLine).toBe(
+      'PASS — failed exactly as expected: media-resumes (one leg is not re-INVITEd)',
+    );
+  });
+});
