@@ -1,0 +1,380 @@
+// fs-sim's B2BUA: answers INVITEs per dialplan (echo, tone, conference, bridge via the proxy) and ends calls.
+import { randomUUID } from 'node:crypto';
+import { parseRemoteMedia } from '../../src/sip/session-description.js';
+import type { IncomingRequest } from '../../src/sip/sip-endpoint.js';
+import { callIdOf, contactUriOf, cseqOf, makeRequest, type SipResponse } from '../../src/sip/sip-message.js';
+import { parseNameAddr, parseSipUri, tagOf } from '../../src/sip/sip-uri.js';
+import { cdrTail } from './cdr-callflow.js';
+import { type Channel, inDialogRequest } from './channel.js';
+import { routeNumber } from './config.js';
+import { answerSdp, offerSdp, SOFIA_HEADERS, sdpSessionId, sofiaToken, timeCseq } from './fs-sip.js';
+import { legCdr } from './leg-cdr.js';
+import type { InboundLegFacts, LegMedia, OutboundLegFacts } from './leg-facts.js';
+import { localVia } from './recovery-reinvite.js';
+import { RtpPort } from './rtp-port.js';
+import type { SimContext } from './sim-context.js';
+
+const nowUs = (): number => Date.now() * 1000;
+
+/** Handles every request fs-sim receives. */
+export class CallControl {
+  constructor(private readonly ctx: SimContext) {}
+
+  /** Entry point for the SIP endpoint's request handler. */
+  handle(inc: IncomingRequest): void {
+    const req = inc.request;
+    const inDialog = tagOf(req.headers.get('To')) !== undefined;
+    if (req.method === 'ACK') return;
+    if (!inDialog && (req.method === 'INVITE' || req.method === 'OPTIONS') && this.ctx.standby) {
+      inc.respond(503, { reason: 'System Paused', headers: SOFIA_HEADERS });
+      return;
+    }
+    if (!inDialog && req.method === 'INVITE') {
+      void this.answer(inc).catch((e) => {
+        this.ctx.log(`INVITE ${callIdOf(req)} failed: ${String(e)}`);
+        inc.respond(500);
+      });
+      return;
+    }
+    if (!inDialog && req.method === 'OPTIONS') {
+      inc.respond(200, { headers: SOFIA_HEADERS });
+      return;
+    }
+    const chan = this.ctx.channels.byCall(callIdOf(req));
+    if (!chan || chan.state === 'hungup') {
+      inc.respond(481);
+      return;
+    }
+    chan.networkAddr = inc.source.address;
+    if (req.method === 'BYE') {
+      inc.respond(200, { headers: [['User-Agent', SOFIA_HEADERS[0]?.[1] ?? '']] });
+      this.hangup(chan, 'NORMAL_CLEARING', false);
+      if (chan.partner && chan.partner.state !== 'hungup') this.hangup(chan.partner, 'NORMAL_CLEARING', true);
+      return;
+    }
+    if (req.method === 'INVITE') {
+      this.reinvited(inc, chan);
+      return;
+    }
+    inc.respond(200, { headers: SOFIA_HEADERS });
+  }
+
+  /** A target refresh / media change from the peer: adopt it and answer with our SDP. */
+  private reinvited(inc: IncomingRequest, chan: Channel): void {
+    const remote = parseRemoteMedia(inc.request.body);
+    if (remote && chan.rtp) chan.rtp.remote = { ip: remote.ip, port: remote.port };
+    const contact = contactUriOf(inc.request);
+    if (contact) chan.dialog.remoteTarget = contact;
+    const rtp = chan.rtp;
+    const body = rtp ? answerSdp(rtp.ip, rtp.port, sdpSessionId()) : '';
+    inc.respond(200, {
+      headers: [['Contact', chan.dialog.contact], ...SOFIA_HEADERS, ['Content-Type', 'application/sdp']],
+      body,
+    });
+  }
+
+  private async answer(inc: IncomingRequest): Promise<void> {
+    const { config, node } = this.ctx;
+    const req = inc.request;
+    const ruri = parseSipUri(req.uri);
+    const number = ruri?.user ?? '';
+    const entry = routeNumber(config, number);
+    if (!entry) {
+      inc.respond(404, { headers: SOFIA_HEADERS });
+      return;
+    }
+    const remote = parseRemoteMedia(req.body);
+    if (!remote) {
+      inc.respond(488, { headers: SOFIA_HEADERS });
+      return;
+    }
+    inc.respond(100);
+    const createdUs = nowUs();
+    const rtp = await RtpPort.bindInRange(
+      config.media.ip,
+      config.media.rtpStart,
+      config.media.rtpEnd,
+      this.ctx.channels.takenPorts(),
+    );
+    rtp.remote = { ip: remote.ip, port: remote.port };
+    const uuid = randomUUID();
+    const localTag = sofiaToken();
+    const sessionId = sdpSessionId();
+    const localSdp = answerSdp(rtp.ip, rtp.port, sessionId);
+    const from = req.headers.get('From') ?? '';
+    const toWithTag = `${req.headers.get('To') ?? ''};tag=${localTag}`;
+    const caller = parseNameAddr(from);
+    const callerUser = parseSipUri(caller?.uri ?? '')?.user ?? '';
+    const contact = `<sip:${number}@${node.sipIp}:${node.sipPort};transport=udp>`;
+    const facts: InboundLegFacts = {
+      direction: 'inbound',
+      uuid,
+      sessionId: ++this.ctx.sessionCount,
+      fullFrom: from,
+      fullTo: toWithTag,
+      callId: callIdOf(req),
+      cseq: cseqOf(req)?.seq ?? 1,
+      fullVia: req.headers.getAll('Via').join(','),
+      requestUri: req.uri,
+      contact: req.headers.get('Contact') ?? '',
+      recordRoute: req.headers.getAll('Record-Route'),
+      maxForwards: Number(req.headers.get('Max-Forwards') ?? 70),
+      networkIp: inc.source.address,
+      networkPort: inc.source.port,
+      media: this.media(rtp, remote, localSdp, req.body),
+      app: entry.app,
+      appData: this.bridgeTarget(entry.target ?? ''),
+      destinationNumber: number,
+      createdUs,
+      answeredUs: createdUs,
+    };
+    const subject = req.headers.get('Subject');
+    if (subject) facts.subject = subject;
+    const chan: Channel = {
+      uuid,
+      direction: 'inbound',
+      app: entry.app,
+      dialog: {
+        callId: facts.callId,
+        localHeader: toWithTag,
+        remoteHeader: from,
+        remoteTarget: contactUriOf(req) ?? `sip:${inc.source.address}:${inc.source.port}`,
+        routeSet: facts.recordRoute,
+        localCseq: timeCseq(),
+        contact: `<sip:${callerUser}@${node.sipIp}:${node.sipPort}>`,
+      },
+      rtp,
+      doc: legCdr(node, facts, ''),
+      state: 'answered',
+      recovered: false,
+      tracked: false,
+      createdEpochS: Math.floor(createdUs / 1e6),
+      callerName: caller?.display ?? callerUser,
+      callerNumber: callerUser,
+      destination: number,
+      networkAddr: inc.source.address,
+    };
+    let bleg: Channel | undefined;
+    if (entry.app === 'bridge') {
+      const outcome = await this.originate(chan, facts.appData, facts.maxForwards - 1);
+      if ('status' in outcome) {
+        rtp.close();
+        inc.respond(outcome.status >= 300 ? outcome.status : 502, { headers: SOFIA_HEADERS });
+        return;
+      }
+      bleg = outcome.channel;
+      facts.partnerUuid = bleg.uuid;
+      facts.partnerChannel = `sofia/${node.profile}/${facts.appData.replace(/;.*$/, '')}`;
+      facts.partnerRemoteSdp = outcome.remoteSdp;
+      facts.answeredUs = nowUs();
+      chan.partner = bleg;
+      bleg.partner = chan;
+      rtp.mode = 'relay';
+      rtp.peers = bleg.rtp ? [bleg.rtp] : [];
+      if (bleg.rtp) {
+        bleg.rtp.mode = 'relay';
+        bleg.rtp.peers = [rtp];
+      }
+    } else this.startMedia(chan);
+    chan.doc = legCdr(node, facts, cdrTail(node, facts, randomUUID()));
+    this.ctx.channels.add(chan);
+    inc.respond(200, {
+      toTag: localTag,
+      headers: [['Contact', contact], ...SOFIA_HEADERS, ['Content-Type', 'application/sdp']],
+      body: localSdp,
+    });
+    this.ctx.publish({ name: 'CHANNEL_ANSWER', headers: { 'Unique-ID': uuid, 'Call-Direction': 'inbound' } });
+    this.ctx.rows.track(chan);
+  }
+
+  /** Media for a non-bridged leg by its application. */
+  startMedia(chan: Channel): void {
+    const rtp = chan.rtp;
+    if (!rtp) return;
+    if (chan.app === 'echo') rtp.mode = 'echo';
+    else if (chan.app === 'tone') rtp.startTone();
+    else if (chan.app === 'conference') {
+      rtp.mode = 'conference';
+      const members = this.ctx.channels.all().filter((c) => c.app === 'conference' && c.rtp && c !== chan);
+      rtp.peers = members.map((c) => c.rtp as RtpPort);
+      for (const m of members) m.rtp?.peers.push(rtp);
+    }
+  }
+
+  /** Bridge target with fs_path through the proxy, as the fixture dialplan writes it. */
+  private bridgeTarget(target: string): string {
+    const proxy = this.ctx.config.proxy;
+    return proxy && target ? `${target};fs_path=sip:${proxy}` : target;
+  }
+
+  private media(
+    rtp: RtpPort,
+    remote: { ip: string; port: number },
+    localSdp: string,
+    remoteSdp: string,
+  ): LegMedia {
+    return {
+      localIp: rtp.ip,
+      localPort: rtp.port,
+      remoteIp: remote.ip,
+      remotePort: remote.port,
+      localSdp,
+      remoteSdp,
+      ssrc: rtp.ssrc,
+    };
+  }
+
+  /** Sends the B-leg INVITE (through the proxy when fs_path is set) and waits for its final answer. */
+  private async originate(
+    aleg: Channel,
+    appData: string,
+    maxForwards: number,
+  ): Promise<{ channel: Channel; remoteSdp: string } | { status: number }> {
+    const { node, config, endpoint } = this.ctx;
+    const [target = '', ...params] = appData.split(';');
+    const fsPath = params.find((p) => p.startsWith('fs_path='))?.slice('fs_path='.length);
+    const rtp = await RtpPort.bindInRange(
+      config.media.ip,
+      config.media.rtpStart,
+      config.media.rtpEnd,
+      this.ctx.channels.takenPorts(),
+    );
+    const uuid = randomUUID();
+    const callId = randomUUID();
+    const fromHeader = `"${aleg.callerName}" <sip:${aleg.callerNumber}@${node.sipIp}>;tag=${sofiaToken()}`;
+    const toHeader = `<sip:${target}>`;
+    const cseq = timeCseq();
+    const sessionId = sdpSessionId();
+    const localSdp = offerSdp(rtp.ip, rtp.port, sessionId);
+    const contact = `<sip:mod_sofia@${node.sipIp}:${node.sipPort}>`;
+    const origin = { sipIp: node.sipIp, sipPort: node.sipPort, hostIp: node.sipIp, userAgent: '' };
+    const headers: Array<[string, string]> = [['Via', localVia(origin, `z9hG4bK${sofiaToken()}`)]];
+    if (fsPath) headers.push(['Route', `<${fsPath}>`]);
+    headers.push(
+      ['Max-Forwards', String(maxForwards)],
+      ['From', fromHeader],
+      ['To', toHeader],
+      ['Call-ID', callId],
+      ['CSeq', `${cseq} INVITE`],
+      ['Contact', contact],
+      ...SOFIA_HEADERS,
+      ['Content-Type', 'application/sdp'],
+      ['Content-Disposition', 'session'],
+      ['X-FS-Support', 'update_display,send_info'],
+      [
+        'Remote-Party-ID',
+        `"${aleg.callerName}" <sip:${aleg.callerNumber}@${node.sipIp}>;party=calling;screen=yes;privacy=off`,
+      ],
+    );
+    const invite = makeRequest('INVITE', `sip:${target}`, headers, localSdp);
+    const dest = parseSipUri(fsPath ?? `sip:${target}`);
+    const destination = { address: dest?.host ?? '', port: dest?.port ?? 5060 };
+    const cr = endpoint.request(invite, { destination, onResponse: () => {} });
+    const { response, timedOut } = await cr.final;
+    if (timedOut || response.status >= 300) {
+      rtp.close();
+      return { status: timedOut ? 408 : response.status };
+    }
+    const remote = parseRemoteMedia(response.body);
+    if (!remote) {
+      rtp.close();
+      return { status: 488 };
+    }
+    rtp.remote = { ip: remote.ip, port: remote.port };
+    const recordRoute = response.headers.getAll('Record-Route');
+    const routeSet = [...recordRoute].reverse();
+    const toWithTag = response.headers.get('To') ?? toHeader;
+    const remoteTarget = contactUriOf(response) ?? `sip:${target}`;
+    const recvVia = response.headers.get('Via') ?? '';
+    const chan: Channel = {
+      uuid,
+      direction: 'outbound',
+      app: 'bridge',
+      dialog: {
+        callId,
+        localHeader: fromHeader,
+        remoteHeader: toWithTag,
+        remoteTarget,
+        routeSet,
+        localCseq: cseq,
+        contact: `<sip:${parseSipUri(remoteTarget)?.user ?? ''}@${node.sipIp}:${node.sipPort}>`,
+      },
+      rtp,
+      doc: { coreUuid: '', switchname: '', channelData: [], variables: [], tail: '' },
+      state: 'answered',
+      recovered: false,
+      tracked: false,
+      createdEpochS: Math.floor(Date.now() / 1000),
+      callerName: aleg.callerName,
+      callerNumber: aleg.callerNumber,
+      destination: parseSipUri(`sip:${target}`)?.user ?? target,
+      networkAddr: destination.address,
+    };
+    this.ack(chan, cseq);
+    const facts: OutboundLegFacts = {
+      direction: 'outbound',
+      uuid,
+      sessionId: ++this.ctx.sessionCount,
+      requestUri: target,
+      fullFrom: fromHeader,
+      fullTo: toWithTag,
+      callId,
+      cseq,
+      recoverVia: recvVia,
+      contact: response.headers.get('Contact') ?? `<${remoteTarget}>`,
+      recordRoute: routeSet,
+      maxForwards,
+      networkIp: destination.address,
+      networkPort: destination.port,
+      media: this.media(rtp, remote, localSdp, response.body),
+      originatorUuid: aleg.uuid,
+      originatorChannel: `sofia/${node.profile}/${aleg.callerNumber}@${aleg.networkAddr}`,
+      callerIdName: aleg.callerName,
+      callerIdNumber: aleg.callerNumber,
+      originatorDestination: aleg.destination,
+      createdUs: nowUs(),
+      answeredUs: nowUs(),
+    };
+    if (fsPath) facts.fsPath = fsPath;
+    chan.doc = legCdr(node, facts, cdrTail(node, facts, randomUUID()));
+    this.ctx.channels.add(chan);
+    this.ctx.publish({
+      name: 'CHANNEL_ANSWER',
+      headers: { 'Unique-ID': uuid, 'Call-Direction': 'outbound' },
+    });
+    this.ctx.rows.track(chan);
+    return { channel: chan, remoteSdp: response.body };
+  }
+
+  /** ACK for a 2xx (RFC 3261 13.2.2.4): same CSeq number, new branch, through the route set. */
+  ack(chan: Channel, cseq: number, response?: SipResponse): void {
+    if (response) {
+      const contact = contactUriOf(response);
+      if (contact) chan.dialog.remoteTarget = contact;
+    }
+    const { request, destination } = inDialogRequest(
+      chan.dialog,
+      'ACK',
+      { ip: this.ctx.node.sipIp, port: this.ctx.node.sipPort },
+      { cseq },
+    );
+    if (destination) this.ctx.endpoint.sendRaw(request, destination);
+  }
+
+  /** Ends a leg: BYE when asked, media closed, row deleted through the queue. */
+  hangup(chan: Channel, cause: string, sendBye: boolean): void {
+    if (chan.state === 'hungup') return;
+    chan.state = 'hungup';
+    if (sendBye) {
+      const { request, destination } = inDialogRequest(chan.dialog, 'BYE', {
+        ip: this.ctx.node.sipIp,
+        port: this.ctx.node.sipPort,
+      });
+      if (destination) void this.ctx.endpoint.request(request, { destination }).final;
+    }
+    chan.rtp?.close();
+    this.ctx.channels.remove(chan);
+    this.ctx.rows.untrack(chan);
+    this.ctx.publish({ name: 'CHANNEL_HANGUP', headers: { 'Unique-ID': chan.uuid, 'Hangup-Cause': cause } });
+  }
+}
