@@ -69,6 +69,9 @@ export function realFreeswitchSpec(
     '#!/bin/sh',
     'set -e',
     `mkdir -p ${dirs.join(' ')}`,
+    // -nc -nf keeps FreeSWITCH's log off stdout: follow its log file so `docker logs` (and readiness errors)
+    // show it. The tail is not the container's main process: FreeSWITCH exiting still ends the container.
+    `tail -n 0 -F ${dirs[0]}/freeswitch.log 2>/dev/null &`,
     `exec ${sh(binary)} -nonat -nc -nf -conf ${freeswitchConfDir} -log ${dirs[0]} -db ${dirs[1]} -run ${dirs[2]}`,
     '',
   ].join('\n');
