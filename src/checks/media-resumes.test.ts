@@ -81,6 +81,21 @@ describe('media-resumes', () => {
     expect(c2?.message).toMatch(/to-caller: silent since t=9985 ms .* never resumed/);
   });
 
+  it('is invalid for a call the network cut after the fault, even with media flowing until the BYE', () => {
+    const h = crash()
+      .gaps('c1', 9_990, 10_500)
+      .gaps('c2', 9_990, 10_500)
+      .stats('c3', 'to-caller', 10_030, 10_010)
+      .stats('c3', 'to-callee', 10_030, 10_012)
+      .bye('c3', 10_021, 'remote')
+      .build();
+    const c3 = mediaResumes(h, ctx).perCall?.find((c) => c.callId === 'c3');
+    expect(c3?.valid).toBe(false);
+    expect(c3?.message).toMatch(
+      /to-caller: call cut by the network at t=10021 ms before the scenario hung it up/,
+    );
+  });
+
   it('ignores calls answered after the fault or hung up before it', () => {
     const h = crash()
       .gaps('c1', 9_990, 10_500)

@@ -99,6 +99,18 @@ function directionResumption(
     valid: true,
     reason: '',
   };
+  const cut = networkCutMs(t);
+  if (cut !== undefined && (faultMs === undefined || cut >= faultMs)) {
+    const last = m.lastPacketMs ?? faultGap?.startMs;
+    return {
+      ...r,
+      resumed: false,
+      firstAfterMs: undefined,
+      lastBeforeFaultMs: last,
+      valid: false,
+      reason: `${direction}: call cut by the network at ${fmt(cut)} before the scenario hung it up; media never resumed`,
+    };
+  }
   if (open) {
     return {
       ...r,
@@ -129,6 +141,17 @@ function directionResumption(
     ...r,
     reason: `${direction}: ${faultGap ? `resumed after ${ms(faultGap.durationMs)}` : 'never interrupted'}`,
   };
+}
+
+/** When the network ended the call (remote BYE, failed re-INVITE, failure) before the scenario hung it up. */
+function networkCutMs(t: CallTimeline): number | undefined {
+  const before = (x: number) => x >= (t.answeredMs ?? 0) && (t.hangupMs === undefined || x < t.hangupMs);
+  const cuts = [
+    ...t.byes.filter((b) => b.by === 'remote').map((b) => b.timeMs),
+    ...t.reinviteAnswers.filter((a) => !a.ok).map((a) => a.timeMs),
+    ...(t.failed ? [t.failed.timeMs] : []),
+  ].filter(before);
+  return cuts.length ? Math.min(...cuts) : undefined;
 }
 
 const ms = (x: number): string => `${Math.round(x)} ms`;

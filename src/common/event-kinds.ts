@@ -19,6 +19,8 @@ export const EventKind = {
   mediaCrossed: 'media.crossed', // info {direction, fromCall}
   mediaDoubled: 'media.doubled', // info {direction, sources[]}
   mediaSourceChanged: 'media.source-changed', // info {direction, from, to}
+  // media.stats: emit one per direction at least after the fault and just before hangup; without it a call
+  // the fault did not touch cannot be told from one whose media silently stopped (the check says 'unknown')
   mediaStats: 'media.stats', // info {direction, received, lost, firstPacketMs?, lastPacketMs} (latest wins)
   // nemesis (process = 'nemesis')
   fault: 'fault', // invoke|ok|fail {fault, target, ...}

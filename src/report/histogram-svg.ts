@@ -16,7 +16,7 @@ export function renderGapHistogram(r: RunReport, width = 1200, height = 260): st
   const all = [...values['to-caller'], ...values['to-callee']];
   const head = `<svg xmlns="http://www.w3.org/2000/svg" class="histogram" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`;
   if (all.length === 0) {
-    return `${head}<text x="20" y="30" fill="#555">no fault gaps recorded</text></svg>`;
+    return `<svg xmlns="http://www.w3.org/2000/svg" class="histogram" width="${width}" height="40" viewBox="0 0 ${width} 40" font-family="sans-serif" font-size="12"><text x="20" y="25" fill="#555">no fault gaps recorded: no call up at the fault lost media and got it back</text></svg>`;
   }
   const maxV = Math.max(...all, bound);
   const binMs = BINS_MS.find((b) => maxV / b <= 30) ?? 60_000;

@@ -54,6 +54,17 @@ describe('report.html', () => {
     expect(h).toContain('1 call(s) never got media back');
   });
 
+  it('marks a demonstration that failed as predicted', () => {
+    const input = exampleReportInput({ breakOne: true });
+    const checks = selectChecks(['media-resumes'], {
+      'media-resumes': { why: 'one leg lost', failingCalls: ['call-004'] },
+    });
+    const results = runChecks(checks, input.history, { bounds: input.scenario.bounds });
+    const h = renderHtml(buildReport({ ...input, results }));
+    expect(h).toContain('<b>PASS</b><span class="tag">expected failure demonstrated</span>');
+    expect(h).toContain('expected failure: met');
+  });
+
   it('escapes scenario text', () => {
     const input = exampleReportInput();
     input.scenario.description = '<img onerror=alert(1)>';

@@ -11,6 +11,7 @@ main{max-width:1260px;margin:0 auto;padding:20px}
 h1{font-size:22px;margin:4px 0} h2{font-size:17px;margin:26px 0 8px;border-bottom:1px solid #d8dde3;padding-bottom:4px}
 .verdict{padding:14px 18px;border-radius:6px;color:#fff;font-size:18px}
 .verdict b{font-size:24px;margin-right:10px}
+.tag{background:#fff;color:#23863b;border-radius:4px;padding:1px 8px;margin-right:10px;font-size:13px;font-weight:700;text-transform:uppercase;vertical-align:3px}
 .v-PASS{background:#23863b}.v-FAIL{background:#c62828}.v-UNKNOWN{background:#a07800}
 .impl{font-size:18px;margin:14px 0 4px} .impl b{font-size:20px}
 .emulator{background:#fff3cd;border:1px solid #e0c060;border-radius:6px;padding:8px 12px;margin:8px 0;font-weight:600}
@@ -45,7 +46,7 @@ export function renderHtml(r: RunReport): string {
 <html lang="en"><head><meta charset="utf-8"><title>${x(`zerodrop ${word}: ${r.scenario.name}`)}</title>
 <meta name="viewport" content="width=device-width,initial-scale=1"><style>${CSS}</style></head>
 <body><main>
-<div class="verdict v-${word}"><b>${word}</b>${x(r.verdictLine.replace(/^\w+ — /, ''))}</div>
+<div class="verdict v-${word}"><b>${word}</b>${r.checks.some((c) => c.expectation?.met) && r.verdict === true ? '<span class="tag">expected failure demonstrated</span>' : ''}${x(r.verdictLine.replace(/^\w+ — /, ''))}</div>
 <h1>zerodrop run: ${x(r.scenario.name)}</h1>
 <div class="impl">Implementation under test: <b>${x(r.implementationLabel)}</b></div>
 ${r.meta.implementation.emulator ? '<div class="emulator">⚠ fs-sim is an emulator, not FreeSWITCH. This run exercises the harness and the failover logic; it proves nothing about a real FreeSWITCH build.</div>' : ''}
