@@ -8,7 +8,9 @@ import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EslServer } from '../lab/fs-sim/esl/esl-server.js';
+import { pollUntil } from '../src/common/wait.js';
 import { EslClient } from '../src/freeswitch/esl-client.js';
+import { EslEndpoint } from '../src/freeswitch/esl-endpoint.js';
 
 const PASSWORD = 'lab-secret';
 const identity = { coreUuid: 'core-1', hostname: 'fs-a', switchname: 'fs-a', ipv4: '127.0.0.1' };
@@ -277,6 +279,41 @@ describe('ESL client against fs-sim ESL server bundled and run as its own proces
       expect(reason).toBe('timeout');
     } finally {
       proc.kill('SIGCONT');
+    }
+  });
+});
+
+describe('ESL endpoint: one connection per node, made again after the node comes back', () => {
+  it('recovers, notices the crash, probes false while down, reconnects after restart', async () => {
+    const first = simNode();
+    const { port } = await first.server.listen(0, '127.0.0.1');
+    const ep = new EslEndpoint({ host: '127.0.0.1', port, password: PASSWORD, connectTimeoutMs: 1_000 });
+    const lost: string[] = [];
+    ep.onLost((l) => lost.push(l.reason));
+    try {
+      first.state.legs = 5;
+      expect(await ep.recover()).toMatchObject({ ok: true, value: 5 });
+      expect(await ep.probe()).toBe(true);
+      await first.server.destroy(); // crash: sockets cut, nothing listening
+      await pollUntil(async () => (lost.length > 0 ? true : undefined), { timeoutMs: 1_000 });
+      expect(lost).toEqual(['closed']);
+      expect(await ep.probe()).toBe(false);
+      const down = await ep.recover();
+      expect(down).toMatchObject({ ok: false, timedOut: false });
+      expect(down.error).toMatch(/ECONNREFUSED/);
+      const second = simNode();
+      await second.server.listen(port, '127.0.0.1');
+      try {
+        expect(await ep.probe()).toBe(true);
+        second.state.legs = 2;
+        expect(await ep.recover()).toMatchObject({ ok: true, value: 2 });
+      } finally {
+        await ep.close();
+        await second.server.close();
+      }
+      expect(lost).toEqual(['closed']); // close() is not a loss
+    } finally {
+      await ep.close();
     }
   });
 });
