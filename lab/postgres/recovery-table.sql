@@ -1,0 +1,18 @@
+-- FreeSWITCH's recovery table, exactly as FreeSWITCH 1.10.12 creates it (src/switch_core_sqldb.c, recovery_sql),
+-- pre-created in {{schema}} and owned by {{owner}} so the node finds it and never creates another.
+CREATE TABLE IF NOT EXISTS {{schema}}.recovery (
+    runtime_uuid    VARCHAR(255),
+    technology      VARCHAR(255),
+    profile_name    VARCHAR(255),
+    hostname        VARCHAR(255),
+    uuid            VARCHAR(255),
+    metadata        text
+);
+CREATE INDEX IF NOT EXISTS recovery1 ON {{schema}}.recovery (technology);
+CREATE INDEX IF NOT EXISTS recovery2 ON {{schema}}.recovery (profile_name);
+CREATE INDEX IF NOT EXISTS recovery3 ON {{schema}}.recovery (uuid);
+CREATE INDEX IF NOT EXISTS recovery4 ON {{schema}}.recovery (runtime_uuid);
+-- lz4 instead of the default pglz: a move rewrites ~10 kB of XML per leg, lz4 compresses it several times
+-- faster; FreeSWITCH neither sees nor cares how a column is compressed.
+ALTER TABLE {{schema}}.recovery ALTER COLUMN metadata SET COMPRESSION lz4;
+ALTER TABLE {{schema}}.recovery OWNER TO {{owner}};

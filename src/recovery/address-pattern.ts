@@ -1,0 +1,29 @@
+// Bounded IPv4 matching inside URL-encoded metadata: 1.2.3.4 must hit `%401.2.3.4` but never `1.2.3.40`.
+
+const escapeDots = (ip: string) => ip.replace(/\./g, '\\.');
+
+/**
+ * A global regex matching any of the given IPv4 addresses as a whole address: not preceded by a
+ * digit, dot or '%' unless that digit ends a %XX escape (FreeSWITCH writes `%40` before the host of
+ * `user@host`), and not followed by a digit or by '.digit'.
+ */
+export function boundedIpPattern(ips: readonly string[]): RegExp {
+  const alternatives = [...new Set(ips)]
+    .sort((a, b) => b.length - a.length)
+    .map(escapeDots)
+    .join('|');
+  return new RegExp(`(?<=^|[^0-9.%]|%[0-9A-Fa-f]{2})(?:${alternatives})(?![0-9]|\\.[0-9])`, 'g');
+}
+
+/** Number of bounded occurrences of ip in text. */
+export function countIpOccurrences(text: string, ip: string): number {
+  return text.match(boundedIpPattern([ip]))?.length ?? 0;
+}
+
+/** Name of the XML element whose text contains offset (or whose tag does), '' at top level. */
+export function enclosingElement(text: string, offset: number): string {
+  const open = text.lastIndexOf('<', offset);
+  if (open < 0) return '';
+  const m = /^<([A-Za-z_][A-Za-z0-9_.:-]*)/.exec(text.slice(open, open + 80));
+  return m?.[1] ?? '';
+}
