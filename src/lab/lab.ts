@@ -202,8 +202,14 @@ async function startHost(
   });
   const host = new LabHost(spec.name, spec.role, spec.ip, container, network);
   progress(`${spec.name} (${spec.role}) started at ${spec.ip}, waiting: ${spec.readiness.description}`);
+  const t1 = performance.now();
   await spec.readiness.waitUntilReady(host.readinessContext(signal));
+  const t2 = performance.now();
   if (spec.setup) await spec.setup(host);
-  progress(`${spec.name} ready in ${Math.round(performance.now() - t0)} ms`);
+  const ms = (a: number, b: number) => Math.round(b - a);
+  const t3 = performance.now();
+  progress(
+    `${spec.name} ready in ${ms(t0, t3)} ms (start ${ms(t0, t1)}, wait ${ms(t1, t2)}, setup ${ms(t2, t3)})`,
+  );
   return host;
 }

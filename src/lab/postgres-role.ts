@@ -13,7 +13,8 @@ export interface PostgresOptions {
   database?: string;
 }
 
-// initdb only when PG_VERSION is missing, so `docker start` after a stop keeps the data. fsync off: a lab.
+// The lab image carries a cluster initialised at build time; initdb runs only when PG_VERSION is missing (another
+// image), so `docker start` after a stop keeps the data. fsync off: a lab.
 // setpriv execs postgres in place (no su in between) so docker-init's signals reach the postmaster.
 const startScript = `#!/bin/sh
 set -e
@@ -22,27 +23,14 @@ mkdir -p "$D" /run/postgresql
 chown postgres:postgres "$D" /run/postgresql
 chmod 700 "$D"
 if [ ! -s "$D/PG_VERSION" ]; then
-  setpriv --reuid=postgres --regid=postgres --init-groups initdb -D "$D" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8
-  echo "host all all {{SUBNET}} trust" >> "$D/pg_hba.conf"
+  setpriv --reuid=postgres --regid=postgres --init-groups \\
+    initdb -D "$D" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 --no-sync --no-instructions
 fi
+grep -q "{{SUBNET}}" "$D/pg_hba.conf" || echo "host all all {{SUBNET}} trust" >> "$D/pg_hba.conf"
 exec setpriv --reuid=postgres --regid=postgres --init-groups postgres -D "$D" \\
   -c listen_addresses={{PG_IP}} -c fsync=off -c synchronous_commit=off -c full_page_writes=off \\
   -c max_connections=300 -c unix_socket_directories=/run/postgresql
 `;
-
-const psql = (database: string, ...args: string[]) => [
-  'psql',
-  '-X',
-  '-v',
-  'ON_ERROR_STOP=1',
-  '-h',
-  '/run/postgresql',
-  '-U',
-  'postgres',
-  '-d',
-  database,
-  ...args,
-];
 
 /** PostgreSQL on the lab's .10 address; ready when it answers a query from the host. */
 export function postgresHost(
@@ -74,17 +62,16 @@ export function postgresHost(
     ],
     env: {},
     readiness: Wait.forPgQuery().withTimeout(20_000),
+    // One exec: create the database unless the image already has it, then the caller's init SQL.
     setup: async (host) => {
-      const exists = await host.exec(
-        psql('postgres', '-tAc', `select 1 from pg_database where datname='${database}'`),
-      );
-      if (exists.exitCode !== 0) throw new LabError('pg', 'setup', exists.stderr.trim());
-      if (exists.stdout.trim() !== '1') {
-        const created = await host.exec(psql('postgres', '-c', `create database ${database}`));
-        if (created.exitCode !== 0) throw new LabError('pg', 'create database', created.stderr.trim());
-      }
-      const init = await host.exec(psql(database, '-q', '-f', '/etc/zerodrop/init.sql'));
-      if (init.exitCode !== 0) throw new LabError('pg', 'init SQL', (init.stderr || init.stdout).trim());
+      const q = (db: string) => `psql -X -v ON_ERROR_STOP=1 -h /run/postgresql -U postgres -d ${db}`;
+      const script = [
+        `${q('postgres')} -tAc "select 1 from pg_database where datname='${database}'" | grep -q 1 ||`,
+        `  ${q('postgres')} -qc "create database ${database} strategy = file_copy"`,
+        `${q(database)} -q -f /etc/zerodrop/init.sql`,
+      ].join('\n');
+      const r = await host.exec(['sh', '-ec', script]);
+      if (r.exitCode !== 0) throw new LabError('pg', 'init SQL', (r.stderr || r.stdout).trim());
     },
   };
 }
