@@ -7,6 +7,8 @@ import { readHistory, type StoredHistory } from './history-store.js';
 /** File names inside a run directory. */
 export const RunFiles = {
   scenario: 'scenario.json',
+  /** Run metadata: implementation under test, proxy, seed, times. */
+  meta: 'run.json',
   history: 'history.jsonl',
   results: 'results.json',
   report: 'report.json',
@@ -63,17 +65,21 @@ export interface StoredRun {
   name: string;
   scenario: unknown;
   history: StoredHistory;
+  /** run.json, absent in runs stored without it. */
+  meta?: unknown;
   /** results.json, absent when the run died before its checks. */
   results?: unknown;
 }
 
-/** Reads scenario.json, history.jsonl and (if present) results.json of a run directory. */
+/** Reads scenario.json, history.jsonl and (if present) run.json and results.json of a run directory. */
 export function readRun(dir: string): StoredRun {
   if (!existsSync(dir)) throw new ZerodropError(`run directory ${dir} does not exist`);
   const scenario = readJson(join(dir, RunFiles.scenario));
   const history = readHistory(join(dir, RunFiles.history));
-  const resultsPath = join(dir, RunFiles.results);
   const run: StoredRun = { dir, name: basename(dir), scenario, history };
+  const metaPath = join(dir, RunFiles.meta);
+  if (existsSync(metaPath)) run.meta = readJson(metaPath);
+  const resultsPath = join(dir, RunFiles.results);
   if (existsSync(resultsPath)) run.results = readJson(resultsPath);
   return run;
 }
