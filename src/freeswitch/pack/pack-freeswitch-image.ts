@@ -136,10 +136,15 @@ export async function packFreeswitchImage(o: PackOptions): Promise<PackResult> {
   }
   log(`[pack] ${files.length} ELF files under ${prefix}`);
 
-  // 2. What the base image's loader already knows.
+  // 2. What the base image's loader already knows. A missing base must not turn into a pull attempt.
+  if ((await run('docker', ['image', 'inspect', '--format', '{{.Id}}', o.baseImage])).code !== 0) {
+    fail(`base image ${o.baseImage} is not present; build the lab image first`);
+  }
   const cache = await run('docker', [
     'run',
     '--rm',
+    '--pull',
+    'never',
     '--network',
     'none',
     '--entrypoint',
@@ -180,6 +185,8 @@ export async function packFreeswitchImage(o: PackOptions): Promise<PackResult> {
     const baseOs = await run('docker', [
       'run',
       '--rm',
+      '--pull',
+      'never',
       '--network',
       'none',
       '--entrypoint',
@@ -238,6 +245,8 @@ export async function packFreeswitchImage(o: PackOptions): Promise<PackResult> {
   const inImage = await run('docker', [
     'run',
     '--rm',
+    '--pull',
+    'never',
     '--network',
     'none',
     '--entrypoint',
@@ -249,7 +258,18 @@ export async function packFreeswitchImage(o: PackOptions): Promise<PackResult> {
   if (inImage.out.trim() !== '') fail(`in ${tag}, libraries do not resolve:\n${inImage.out.trim()}`);
   const v = await run(
     'docker',
-    ['run', '--rm', '--network', 'none', '--entrypoint', binary, tag, ...(o.versionArgs ?? ['-version'])],
+    [
+      'run',
+      '--rm',
+      '--pull',
+      'never',
+      '--network',
+      'none',
+      '--entrypoint',
+      binary,
+      tag,
+      ...(o.versionArgs ?? ['-version']),
+    ],
     60_000,
   );
   if (v.code !== 0)
