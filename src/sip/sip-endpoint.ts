@@ -225,7 +225,9 @@ export class SipEndpoint {
         source,
       });
     }
-    req.headers.set('Via', formatVia(stampReceived(via, source)));
+    // Only the top Via is stamped; the rest must survive so responses retrace the whole path.
+    const [, ...lowerVias] = req.headers.getAll('Via');
+    req.headers.setAll('Via', [formatVia(stampReceived(via, source)), ...lowerVias]);
     const branch = via.params.get('branch') ?? '';
     if (!branch.startsWith(BRANCH_MAGIC_COOKIE)) {
       this.finding({
