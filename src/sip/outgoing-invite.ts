@@ -133,6 +133,7 @@ export class OutgoingInvite {
     this.session = session;
     this.hooks.register(session);
     this.ack = dialog.createRequest('ACK', { cseq: cseqOf(this.request)?.seq ?? 1 });
+    this.ack.headers.prepend('Via', this.endpoint.newVia()); // the 2xx ACK is its own transaction (RFC 3261 13.2.2.4)
     this.endpoint.sendRaw(this.ack, dialog.nextHop());
     if (hasSdp(res)) session.applyRemoteSdp(res.body);
     else

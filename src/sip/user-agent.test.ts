@@ -78,6 +78,9 @@ describe('UserAgent', () => {
     const bye = await result.session?.bye();
     expect(bye?.response.status).toBe(200);
     expect(byeSeen).toBe(true);
+    // the ACK and the BYE were well-formed SIP (an ACK without Via once slipped through)
+    expect(callee.endpoint.counters.malformed).toBe(0);
+    expect(caller.endpoint.counters.malformed).toBe(0);
   });
 
   it('answers the recovery re-INVITE FreeSWITCH sent to a callee: to the Via, adopting Contact and SDP', async () => {

@@ -1,0 +1,234 @@
+// The call generator: the harness as caller and callee, placing N calls at a rate, holding, hanging up.
+import { type Clock, systemClock } from '../common/clock.js';
+import type { EventSink } from '../common/event.js';
+import { EventKind } from '../common/event-kinds.js';
+import { delay } from '../common/wait.js';
+import type { MediaEngine } from '../media/media-engine.js';
+import type { IncomingInvite } from '../sip/incoming-invite.js';
+import { SipEndpoint } from '../sip/sip-endpoint.js';
+import type { SipTimerBase } from '../sip/sip-timers.js';
+import { parseNameAddr, parseSipUri } from '../sip/sip-uri.js';
+import type { Address } from '../sip/transport.js';
+import { UserAgent } from '../sip/user-agent.js';
+import { CallRecorder } from './call-recorder.js';
+import { type CallMode, CallState, HarnessCall } from './harness-call.js';
+
+/** Header that carries the callKey through FreeSWITCH's bridge (X- headers are copied to the B-leg). */
+export const CALL_KEY_HEADER = 'X-Zerodrop-Call';
+
+/** Options of CallGenerator.start. */
+export interface CallGeneratorOptions {
+  /** Local IP for SIP and RTP: the lab bridge's gateway address, 127.0.0.1 in tests. */
+  localIp: string;
+  /** SIP port of the caller UA; default 0 (any free port). */
+  callerPort?: number;
+  /** SIP port of the callee UA (where FreeSWITCH bridges to); default 0. */
+  calleePort?: number;
+  /** Where INVITEs go: the proxy or a FreeSWITCH node. */
+  target: Address;
+  /** The media engine (owned by the caller of start; not closed here). */
+  media: MediaEngine;
+  /** History sink for call.* and sip.finding events. */
+  sink: EventSink;
+  clock?: Clock;
+  /** SIP T1/T2/T4 in ms (defaults 500/4000/5000). */
+  timers?: Partial<SipTimerBase>;
+  /** Reject lower-CSeq in-dialog requests (RFC 3261 12.2.2) instead of recording them and going on. */
+  strictCseq?: boolean;
+  log?: (line: string) => void;
+}
+
+/** One call to place. */
+export interface CallSpec {
+  /** Request-URI user: e.g. 'echo', or a bridge user that makes FreeSWITCH call our callee. */
+  user: string;
+  /** echo: the caller hears its own audio; bridge: caller and callee hear each other. */
+  mode: CallMode;
+  /** Request-URI host:port; default the target. */
+  domain?: string;
+  /** Where this call's INVITE goes; default the generator's target. */
+  target?: Address;
+  /** Give up (CANCEL) without a final answer after this many ms; default 32_000. */
+  answerTimeoutMs?: number;
+}
+
+/** A run of calls. */
+export interface CallPlan extends CallSpec {
+  count: number;
+  /** New calls per second. */
+  ratePerSec: number;
+  /** How long each answered call is held before the caller hangs up (ms). */
+  holdMs: number;
+}
+
+/** Places and answers calls; every call is a HarnessCall and writes its own history. */
+export class CallGenerator {
+  private readonly calls = new Map<number, HarnessCall>();
+  private nextKey = 1;
+  private readonly clock: Clock;
+
+  private constructor(
+    private readonly opts: CallGeneratorOptions,
+    readonly caller: UserAgent,
+    readonly callee: UserAgent,
+  ) {
+    this.clock = opts.clock ?? systemClock;
+    callee.onInvite((inv) => void this.onCalleeInvite(inv));
+  }
+
+  /** Binds the caller and callee UAs on localIp. */
+  static async start(opts: CallGeneratorOptions): Promise<CallGenerator> {
+    const common = {
+      address: opts.localIp,
+      ...(opts.timers ? { timers: opts.timers } : {}),
+      ...(opts.log ? { log: opts.log } : {}),
+    };
+    const findings =
+      (side: 'caller' | 'callee') => (f: { finding: string; detail: string; callId?: string }) =>
+        opts.sink({
+          timeMs: (opts.clock ?? systemClock).nowMs(),
+          process: f.callId ?? 'sip',
+          type: 'info',
+          kind: EventKind.sipFinding,
+          value: { side, finding: f.finding, detail: f.detail },
+        });
+    const callerEp = await SipEndpoint.listen({
+      ...common,
+      port: opts.callerPort ?? 0,
+      onFinding: findings('caller'),
+    });
+    const calleeEp = await SipEndpoint.listen({
+      ...common,
+      port: opts.calleePort ?? 0,
+      onFinding: findings('callee'),
+    });
+    const strict = opts.strictCseq ?? false;
+    const caller = new UserAgent({
+      endpoint: callerEp,
+      user: 'caller',
+      strictCseq: strict,
+      onFinding: findings('caller'),
+    });
+    const callee = new UserAgent({
+      endpoint: calleeEp,
+      user: 'uas',
+      strictCseq: strict,
+      onFinding: findings('callee'),
+    });
+    return new CallGenerator(opts, caller, callee);
+  }
+
+  /** Where the callee UA listens (FreeSWITCH's bridge target). */
+  get calleeAddress(): Address {
+    return this.callee.endpoint.local;
+  }
+
+  get callerAddress(): Address {
+    return this.caller.endpoint.local;
+  }
+
+  /** Every call placed so far. */
+  all(): HarnessCall[] {
+    return [...this.calls.values()];
+  }
+
+  /** Places one call and resolves once it is answered or failed. */
+  async place(spec: CallSpec): Promise<HarnessCall> {
+    const callKey = this.nextKey++;
+    const { localIp, media } = this.opts;
+    const target = spec.target ?? this.opts.target;
+    const callId = `zd-${callKey}-${Math.random().toString(36).slice(2, 10)}@${localIp}`;
+    const expect = { callKey, side: spec.mode === 'echo' ? ('caller' as const) : ('callee' as const) };
+    const stream = await media.openStream({ callId, callKey, side: 'caller', expect });
+    const call = new HarnessCall(
+      callKey,
+      spec.mode,
+      new CallRecorder(callId, this.clock, this.opts.sink),
+      stream,
+    );
+    this.calls.set(callKey, call);
+    const requestUri = `sip:${spec.user}@${spec.domain ?? `${target.address}:${target.port}`}`;
+    const from = `<sip:zd${callKey}@${localIp}>`;
+    const invitedMs = call.recorder.emit('invoke', EventKind.callInvite, {
+      target: `${target.address}:${target.port}`,
+      from,
+      to: requestUri,
+      callId,
+      callKey,
+    });
+    const out = this.caller.invite({
+      requestUri,
+      from,
+      callId,
+      destination: target,
+      localMedia: { ip: stream.localIp, port: stream.localPort },
+      headers: [[CALL_KEY_HEADER, String(callKey)]],
+      answerTimeoutMs: spec.answerTimeoutMs ?? 32_000,
+      events: call.sessionEvents('caller', stream),
+    });
+    call.settle(await out.result, invitedMs, this.clock.nowMs());
+    return call;
+  }
+
+  /** Places plan.count calls at plan.ratePerSec, holds each for plan.holdMs, hangs up; resolves when all ended. */
+  async run(plan: CallPlan, signal?: AbortSignal): Promise<HarnessCall[]> {
+    const intervalMs = 1000 / plan.ratePerSec;
+    const started = this.clock.nowMs();
+    const running: Array<Promise<HarnessCall>> = [];
+    for (let i = 0; i < plan.count && !signal?.aborted; i++) {
+      const due = started + i * intervalMs - this.clock.nowMs();
+      if (due > 0) await delay(due, signal).catch(() => undefined);
+      if (signal?.aborted) break;
+      running.push(this.placeAndHold(plan, signal));
+    }
+    return Promise.all(running);
+  }
+
+  private async placeAndHold(plan: CallPlan, signal?: AbortSignal): Promise<HarnessCall> {
+    const call = await this.place(plan);
+    if (call.state === CallState.Answered) {
+      await delay(plan.holdMs, signal).catch(() => undefined);
+      await call.hangup();
+    }
+    return call;
+  }
+
+  /** Hangs up every answered call (end of a scenario phase). */
+  async hangupAll(): Promise<void> {
+    await Promise.all(this.all().map((c) => c.hangup()));
+  }
+
+  /** Stops both UAs (hang up first: calls still up are left to time out on the far side). */
+  async close(): Promise<void> {
+    for (const c of this.all()) {
+      c.callerStream.stop();
+      c.callee?.stream.stop();
+    }
+    await Promise.all([this.caller.endpoint.close(), this.callee.endpoint.close()]);
+  }
+
+  /** FreeSWITCH's bridge reached our callee: find the call by X-Zerodrop-Call or the From user `zdN`. */
+  private async onCalleeInvite(inv: IncomingInvite): Promise<void> {
+    const req = inv.incoming.request;
+    const fromUser = parseSipUri(parseNameAddr(req.headers.get('From') ?? '')?.uri ?? '')?.user ?? '';
+    const key = Number(req.headers.get(CALL_KEY_HEADER) ?? /^zd(\d+)$/.exec(fromUser)?.[1] ?? Number.NaN);
+    const call = this.calls.get(key);
+    if (
+      call?.mode !== 'bridge' ||
+      call.callee ||
+      call.state === CallState.Failed ||
+      call.state === CallState.Ended
+    ) {
+      inv.reject(404, 'No Such Harness Call');
+      this.opts.log?.(`callee INVITE ${inv.callId} for unknown call key ${key}`);
+      return;
+    }
+    const stream = await this.opts.media.openStream({
+      callId: call.callId,
+      callKey: call.callKey,
+      side: 'callee',
+      expect: { callKey: call.callKey, side: 'caller' },
+    });
+    call.acceptCallee(inv, stream);
+  }
+}
