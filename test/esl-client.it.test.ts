@@ -2,7 +2,7 @@
 // child process the way fs-sim ships it), plus peers that misbehave: silent, killed, frozen.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
+import { createServer, type Server, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
@@ -147,6 +147,26 @@ describe('ESL client against the fs-sim ESL server', () => {
     await c.sofiaRecover();
     expect(await none).toMatchObject({ ok: false, timedOut: true });
     expect(other.lost).toBeUndefined(); // waiting for an event that never comes does not kill the connection
+  });
+
+  it('the server refuses commands before auth and hangs up on a client that never authenticates', async () => {
+    const raw = new Socket();
+    let got = '';
+    raw.on('data', (d: Buffer) => {
+      got += d.toString();
+    });
+    const closed = new Promise<number>((res) => raw.once('close', () => res(performance.now())));
+    raw.connect(port, '127.0.0.1');
+    const t0 = performance.now();
+    raw.write('api status\n\n');
+    const closedAt = await closed;
+    expect(got).toMatch(
+      /^Content-Type: auth\/request\n\nContent-Type: command\/reply\nReply-Text: -ERR command not found\n\n/,
+    );
+    expect(got).toMatch(/Content-Type: text\/disconnect-notice\n/);
+    expect(got).not.toMatch(/api\/response/);
+    expect(closedAt - t0).toBeGreaterThanOrEqual(1_900); // authTimeoutMs 2 000
+    expect(closedAt - t0).toBeLessThan(3_000);
   });
 
   it('the server closes the connection on `exit` with a disconnect notice; the client sees it as lost', async () => {
