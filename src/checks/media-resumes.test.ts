@@ -109,6 +109,22 @@ describe('media-resumes', () => {
     expect(r.perCall?.map((c) => c.callId)).toEqual(['c1', 'c2']);
   });
 
+  it('judges a call answered after the first fault against the next fault that struck it', () => {
+    const h = crash()
+      .gaps('c1', 9_990, 10_500)
+      .gaps('c2', 9_990, 10_500)
+      .hangup('c3', 5_000)
+      .answered('late', { inviteMs: 11_000, answerMs: 11_100, node: 'fs2' })
+      .fault(30_000, 'crash', 'fs2')
+      .gap('late', 'to-caller', 29_995, 33_000)
+      .gap('late', 'to-callee', 29_995, 30_400)
+      .build();
+    const late = mediaResumes(h, ctx).perCall?.find((c) => c.callId === 'late');
+    expect(late?.valid).toBe(false);
+    expect(late?.data).toMatchObject({ faultMs: 30_000 });
+    expect(late?.message).toContain('to-caller: gap 3005 ms from t=29995 ms > bound 1500 ms');
+  });
+
   it('is unknown when no call was up at the fault', () => {
     const h = new HistoryBuilder()
       .fault(1_000, 'crash', 'fs1')

@@ -1,4 +1,4 @@
-// Check: every call answered before the first fault carries media again, both ways, within the bound.
+// Check: every call answered before a fault carries media again, both ways, within the bound.
 import type { MediaDirection } from '../common/event-kinds.js';
 import { type CallTimeline, callEndMs, callTimelines, DIRECTIONS, type MediaGap } from './call-timelines.js';
 import { type CallVerdict, type Check, countVerdicts, mergeValidity, type Validity } from './check.js';
@@ -25,19 +25,31 @@ export interface CallResumption {
   callId: string;
   node?: string;
   answeredMs: number;
+  /** The fault the call lived through. */
+  faultMs?: number;
   /** First re-INVITE the call received after the fault. */
   reinviteMs?: number;
   directions: DirectionResumption[];
   valid: Validity;
 }
 
-/** Calls the media check is about: answered before the fault, still up when it struck. */
-export function callsUpAtFault(calls: readonly CallTimeline[], faultMs: number | undefined): CallTimeline[] {
-  return calls.filter((t) => {
-    if (t.answeredMs === undefined) return false;
-    if (faultMs === undefined) return true;
-    const end = callEndMs(t);
-    return t.answeredMs < faultMs && (end === undefined || end >= faultMs);
+/** A call the media check is about, with the fault it lived through. */
+export interface CallAtRisk {
+  call: CallTimeline;
+  /** The first fault that struck while the call was up; undefined in a run without faults. */
+  faultMs?: number;
+}
+
+/** Calls answered and still up when a fault struck (the first such fault per call); every answered call when no fault. */
+export function callsAtRisk(calls: readonly CallTimeline[], faultStarts: readonly number[]): CallAtRisk[] {
+  const starts = [...faultStarts].sort((a, b) => a - b);
+  return calls.flatMap((call) => {
+    const answered = call.answeredMs;
+    if (answered === undefined) return [];
+    if (starts.length === 0) return [{ call }];
+    const end = callEndMs(call) ?? Infinity;
+    const faultMs = starts.find((s) => s > answered && s <= end);
+    return faultMs === undefined ? [] : [{ call, faultMs }];
   });
 }
 
@@ -54,6 +66,7 @@ export function callResumption(
     callId: t.callId,
     node: t.node,
     answeredMs,
+    faultMs,
     reinviteMs,
     directions,
     valid: mergeValidity(...directions.map((d) => d.valid)),
@@ -157,16 +170,19 @@ function networkCutMs(t: CallTimeline): number | undefined {
 const ms = (x: number): string => `${Math.round(x)} ms`;
 const fmt = (x: number): string => `t=${Math.round(x)} ms`;
 
-/** media-resumes: two-way media after the fault within ctx.bounds.mediaResumeMs, for every call up at the fault. */
+/** media-resumes: two-way media within ctx.bounds.mediaResumeMs after the fault, for every call a fault struck. */
 export const mediaResumes: Check = (history, ctx) => {
   const name = 'media-resumes';
   const boundMs = ctx.bounds.mediaResumeMs;
-  const { firstFaultMs } = runTimeline(history);
-  const calls = callsUpAtFault(callTimelines(history), firstFaultMs);
+  const { faults } = runTimeline(history);
+  const calls = callsAtRisk(
+    callTimelines(history),
+    faults.map((f) => f.startMs),
+  );
   if (calls.length === 0) {
-    return { name, valid: 'unknown', details: 'no call was answered and still up before the first fault' };
+    return { name, valid: 'unknown', details: 'no call was answered and still up when a fault struck' };
   }
-  const results = calls.map((t) => callResumption(t, firstFaultMs, boundMs));
+  const results = calls.map((c) => callResumption(c.call, c.faultMs, boundMs));
   const perCall: CallVerdict[] = results.map((c) => ({
     callId: c.callId,
     valid: c.valid,
@@ -177,9 +193,9 @@ export const mediaResumes: Check = (history, ctx) => {
   const valid = mergeValidity(...perCall.map((c) => c.valid));
   const worst = Math.max(0, ...results.flatMap((c) => c.directions.map((d) => d.worstGapMs)));
   const details =
-    `${n.ok} of ${calls.length} calls up at the fault resumed two-way media within ${ms(boundMs)}` +
+    `${n.ok} of ${calls.length} calls up at a fault resumed two-way media within ${ms(boundMs)}` +
     (n.bad ? `; ${n.bad} did not` : '') +
     (n.unknown ? `; ${n.unknown} undecidable` : '') +
     `; longest gap ${ms(worst)}`;
-  return { name, valid, details, perCall, data: { boundMs, firstFaultMs, worstGapMs: worst } };
+  return { name, valid, details, perCall, data: { boundMs, worstGapMs: worst } };
 };

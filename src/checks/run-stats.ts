@@ -2,7 +2,7 @@
 import type { MediaDirection } from '../common/event-kinds.js';
 import { callTimelines } from './call-timelines.js';
 import type { HistoryView } from './check.js';
-import { type CallResumption, callResumption, callsUpAtFault } from './media-resumes.js';
+import { type CallResumption, callResumption, callsAtRisk } from './media-resumes.js';
 import { runTimeline } from './run-timeline.js';
 
 /** p50/p95/max of a set of gaps (ms), nearest-rank; undefined when empty. */
@@ -56,8 +56,12 @@ export function runStats(history: HistoryView, mediaResumeMs: number): RunStats 
   const tl = runTimeline(history);
   const calls = callTimelines(history);
   const f = tl.firstFaultMs;
-  const atFault = callsUpAtFault(calls, f);
-  const resumptions = atFault.map((t) => callResumption(t, f, mediaResumeMs));
+  const atRisk = callsAtRisk(
+    calls,
+    tl.faults.map((w) => w.startMs),
+  );
+  const atFault = atRisk.map((c) => c.call);
+  const resumptions = atRisk.map((c) => callResumption(c.call, c.faultMs, mediaResumeMs));
   const dropped = new Set(
     atFault
       .filter((t) =>
