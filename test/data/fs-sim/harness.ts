@@ -188,6 +188,17 @@ export class RtpProbe {
 const sdp = (a: Address) =>
   `v=0\r\no=ua 1 1 IN IP4 ${a.address}\r\ns=-\r\nc=IN IP4 ${a.address}\r\nt=0 0\r\nm=audio ${a.port} RTP/AVP 0 101\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-15\r\na=sendrecv\r\n`;
 
+/** A call placed by a TestUa. */
+export interface UaCall {
+  callId: string;
+  probe: RtpProbe;
+  response: SipResponse;
+  from: string;
+  to: string;
+  target: string;
+  peer: Address;
+}
+
 /** A received request with arrival time. */
 export interface Seen {
   request: SipRequest;
@@ -202,6 +213,8 @@ export class TestUa {
   readonly media = new Map<string, RtpProbe>();
   /** Answer re-INVITEs? (false = stay silent, to test retransmissions). */
   answerReinvites = true;
+  private readonly latestTarget = new Map<string, string>();
+  private readonly latestPeer = new Map<string, Address>();
 
   private constructor(readonly endpoint: SipEndpoint) {
     endpoint.onRequest((inc) => void this.onRequest(inc));
@@ -238,6 +251,12 @@ export class TestUa {
     const remote = parseRemoteMedia(req.body);
     if (remote) probe.remote = { address: remote.ip, port: remote.port };
     probe.start();
+    // a re-INVITE is a target refresh: later requests go to the new Contact (RFC 3261 12.2.1.2)
+    const contact = contactUriOf(req);
+    if (inDialog && contact) {
+      this.latestTarget.set(callId, contact);
+      this.latestPeer.set(callId, inc.source);
+    }
     inc.respond(200, {
       toTag: inDialog ? undefined : `uas${randomUUID().slice(0, 6)}`,
       headers: [
@@ -249,10 +268,7 @@ export class TestUa {
   }
 
   /** Places a call to `number` at fs-sim; resolves with the Call-ID and media probe once ACKed. */
-  async call(
-    to: Address,
-    number: string,
-  ): Promise<{ callId: string; probe: RtpProbe; response: SipResponse }> {
+  async call(to: Address, number: string): Promise<UaCall> {
     const probe = await RtpProbe.bind(this.local.address);
     const callId = `${randomUUID()}@${this.local.address}`;
     const from = `"sipp" <sip:sipp@${this.local.address}:${this.local.port}>;tag=${randomUUID().slice(0, 8)}`;
@@ -285,7 +301,31 @@ export class TestUa {
     if (remote) probe.remote = { address: remote.ip, port: remote.port };
     probe.start();
     this.media.set(callId, probe);
-    return { callId, probe, response };
+    return {
+      callId,
+      probe,
+      response,
+      from,
+      target: contactUriOf(response) ?? ruri,
+      to: response.headers.get('To') ?? '',
+      peer: to,
+    };
+  }
+
+  /** Sends BYE on a call this UA placed; resolves with the final status. */
+  async bye(call: UaCall): Promise<number> {
+    const target = this.latestTarget.get(call.callId) ?? call.target;
+    const bye = makeRequest('BYE', target, [
+      ['From', call.from],
+      ['To', call.to],
+      ['Call-ID', call.callId],
+      ['CSeq', '10 BYE'],
+    ]);
+    const dest = this.latestPeer.get(call.callId) ?? call.peer;
+    const { response } = await this.endpoint.request(bye, { destination: dest }).final;
+    this.media.get(call.callId)?.close();
+    this.media.delete(call.callId);
+    return response.status;
   }
 
   /** Recovery re-INVITEs received (in-dialog INVITEs). */
