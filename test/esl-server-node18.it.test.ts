@@ -119,7 +119,7 @@ describe('fs-sim ESL server on Node 18 in the lab image', () => {
 });
 
 describe('real-FreeSWITCH readiness over ESL', () => {
-  const ctx = (port: number): ReadinessContext => ({
+  const ctx = (): ReadinessContext => ({
     host: 'fs1',
     ip: '127.0.0.1',
     exec: async () => ({ exitCode: 0, stdout: '', stderr: '' }),
@@ -148,13 +148,13 @@ describe('real-FreeSWITCH readiness over ESL', () => {
       setTimeout(() => {
         running = true;
       }, 600);
-      const waited = await eslReadiness(port, 'pw', 'internal').withTimeout(5_000).waitUntilReady(ctx(port));
+      const waited = await eslReadiness(port, 'pw', 'internal').withTimeout(5_000).waitUntilReady(ctx());
       expect(waited).toBeGreaterThanOrEqual(500);
       expect(waited).toBeLessThan(2_000);
       // A wrong password never becomes ready, and says why.
       const err = await eslReadiness(port, 'nope', 'internal')
         .withTimeout(600)
-        .waitUntilReady(ctx(port))
+        .waitUntilReady(ctx())
         .catch((e) => e);
       expect(isReadinessTimeoutError(err)).toBe(true);
       expect(String(err.message)).toMatch(/authentication rejected/);

@@ -10,10 +10,10 @@ import {
   commandReply,
   disconnectNotice,
   type EslEvent,
-  type EslEventFormat,
   type EslPacket,
   eventPacket,
 } from './esl-wire.js';
+import { EventSubscription } from './event-subscription.js';
 
 /** Runs one API command (`status`, `fsctl recover`, …) and returns its text output, FreeSWITCH style. */
 export type EslCommandHandler = (cmd: string, args: string) => Promise<string>;
@@ -38,11 +38,7 @@ export interface EslServerOptions {
 interface Listener {
   socket: Socket;
   authed: boolean;
-  format: EslEventFormat;
-  all: boolean;
-  names: Set<string>;
-  subclasses: Set<string>;
-  filters: Array<[string, string]>;
+  events: EventSubscription;
   queue: Promise<void>;
   authTimer?: NodeJS.Timeout;
 }
@@ -79,8 +75,8 @@ export class EslServer {
     const headers = this.eventHeaders(event);
     let sent = 0;
     for (const l of this.listeners) {
-      if (!l.authed || !wants(l, event, headers)) continue;
-      l.socket.write(eventPacket(l.format, headers, event.body));
+      if (!l.authed || !l.events.wants(event, headers)) continue;
+      l.socket.write(eventPacket(l.events.format, headers, event.body));
       sent++;
     }
     return sent;
@@ -104,11 +100,7 @@ export class EslServer {
     const l: Listener = {
       socket,
       authed: false,
-      format: 'plain',
-      all: false,
-      names: new Set(),
-      subclasses: new Set(),
-      filters: [],
+      events: new EventSubscription(),
       queue: Promise.resolve(),
     };
     this.listeners.add(l);
@@ -192,16 +184,10 @@ export class EslServer {
   private control(l: Listener, cmd: string): string {
     const words = cmd.split(/\s+/);
     const verb = (words[0] ?? '').toLowerCase();
-    if (verb === 'event') return subscribe(l, words.slice(1));
-    if (verb === 'nixevent') return unsubscribe(l, words.slice(1));
-    if (verb === 'noevents') {
-      const had = l.all || l.names.size > 0 || l.subclasses.size > 0;
-      l.all = false;
-      l.names.clear();
-      l.subclasses.clear();
-      return had ? '+OK no longer listening for events' : '-ERR not listening for events';
-    }
-    if (verb === 'filter') return filter(l, words.slice(1));
+    if (verb === 'event') return l.events.subscribe(words.slice(1));
+    if (verb === 'nixevent') return l.events.unsubscribe(words.slice(1));
+    if (verb === 'noevents') return l.events.clear();
+    if (verb === 'filter') return l.events.filter(words.slice(1));
     if (verb === 'log') return `+OK log level ${words[1] ?? 'debug'} [7]`;
     if (verb === 'nolog') return '-ERR not loging';
     return '-ERR command not found';
@@ -241,76 +227,4 @@ export class EslServer {
 function splitCommand(line: string): [string, string] {
   const sp = line.indexOf(' ');
   return sp < 0 ? [line, ''] : [line.slice(0, sp), line.slice(sp + 1)];
-}
-
-// `event [plain|json|xml] NAME… [CUSTOM sub…]`: cumulative; words after CUSTOM are subclasses.
-function subscribe(l: Listener, words: string[]): string {
-  let keys = 0;
-  let custom = false;
-  for (const [i, w] of words.entries()) {
-    const lw = w.toLowerCase();
-    if (i === 0 && (lw === 'plain' || lw === 'json' || lw === 'xml')) {
-      l.format = lw;
-      continue;
-    }
-    if (custom) {
-      l.subclasses.add(w);
-      continue;
-    }
-    if (!/^[A-Z_]+$/.test(w)) continue;
-    keys++;
-    if (w === 'ALL') l.all = true;
-    else l.names.add(w);
-    if (w === 'CUSTOM') custom = true;
-  }
-  if (keys === 0) return '-ERR no keywords supplied';
-  return `+OK event listener enabled ${l.format}`;
-}
-
-function unsubscribe(l: Listener, words: string[]): string {
-  let keys = 0;
-  let custom = false;
-  for (const w of words) {
-    if (custom) {
-      l.subclasses.delete(w);
-      continue;
-    }
-    if (!/^[A-Z_]+$/.test(w)) continue;
-    keys++;
-    if (w === 'ALL') {
-      l.all = false;
-      l.names.clear();
-    } else l.names.delete(w);
-    if (w === 'CUSTOM') custom = true;
-  }
-  return keys === 0 ? '-ERR no keywords supplied' : '+OK events nixed';
-}
-
-// `filter Header value` adds an allow filter, `filter delete Header [value]` removes.
-function filter(l: Listener, words: string[]): string {
-  if ((words[0] ?? '').toLowerCase() === 'delete') {
-    const [, name = '', value] = words;
-    l.filters = l.filters.filter(([n, v]) => !(n === name && (value === undefined || v === value)));
-    return `+OK filter deleted. [${name}][${value ?? ''}]`;
-  }
-  const [name, ...rest] = words;
-  if (!name || rest.length === 0) return '-ERR invalid syntax';
-  l.filters.push([name, rest.join(' ')]);
-  return `+OK filter added. [${name}]=[${rest.join(' ')}]`;
-}
-
-// event_handler(): ALL, or the event id, and for CUSTOM a subscribed subclass; then the allow filters.
-function wants(l: Listener, event: EslEvent, headers: Array<[string, string]>): boolean {
-  const named =
-    l.all ||
-    (l.names.has(event.name) &&
-      (event.name !== 'CUSTOM' || event.subclass === undefined || l.subclasses.has(event.subclass)));
-  if (!named) return false;
-  if (l.filters.length === 0) return true;
-  return l.filters.some(([name, value]) => {
-    const v = headers.find(([n]) => n.toLowerCase() === name.toLowerCase())?.[1];
-    if (v === undefined) return false;
-    if (value.startsWith('/') && value.endsWith('/')) return new RegExp(value.slice(1, -1)).test(v);
-    return v.toLowerCase() === value.toLowerCase();
-  });
 }
