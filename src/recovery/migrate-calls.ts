@@ -1,14 +1,13 @@
 // `zerodrop migrate`: move a node's calls (whole units) to one node or spread over several, and report per call.
 import { type Clock, systemClock } from '../common/clock.js';
-import { errorMessage, RecoveryRowError, ScenarioConfigError } from '../common/errors.js';
-import { assignMediaPorts } from './assign-media-ports.js';
+import { errorMessage, ScenarioConfigError } from '../common/errors.js';
 import { groupMigrationUnits, type MigrationUnit } from './migration-unit.js';
 import type { NodeHost } from './node-host.js';
 import { parseRecoveryRows } from './parse-recovery-row.js';
 import { type MigrationPlan, planMigration } from './plan-migration.js';
+import { occupiedMediaPorts, prepareMove } from './prepare-move.js';
 import type { RecoveryRow } from './recovery-row.js';
-import type { LegOutcome, MoveLeg, RecoveryStore } from './recovery-store.js';
-import { rewriteRecoveryRow } from './rewrite-recovery-row.js';
+import type { LegOutcome, RecoveryStore } from './recovery-store.js';
 
 /** Options of migrateCalls. Fencing the source and `fsctl recover` on targets are the caller's job. */
 export interface MigrateOptions {
@@ -113,46 +112,16 @@ export async function migrateCalls(opts: MigrateOptions): Promise<MigrationRepor
   });
   const planMs = lap();
 
-  const rowByUuid = new Map(rows.map((r) => [r.uuid, r]));
-  const batches = new Map<string, { unit: MigrationUnit; legs: MoveLeg[]; ports: Map<string, number> }[]>();
-  for (const target of targets) {
-    const mine = plan.assignments.filter((a) => a.target === target.node).map((a) => a.unit);
-    const ports = assignMediaPorts(
-      mine.flatMap((u) => u.legs.map((l) => ({ uuid: l.uuid, port: l.localMediaPort }))),
-      mediaPorts(targetRows.get(target.node) ?? []),
-      source,
-    );
-    const batch: { unit: MigrationUnit; legs: MoveLeg[]; ports: Map<string, number> }[] = [];
-    for (const unit of mine) {
-      try {
-        const unitPorts = new Map<string, number>();
-        const moveLegs = unit.legs.map((leg): MoveLeg => {
-          const port = ports.get(leg.uuid);
-          if (port === undefined)
-            throw new RecoveryRowError(leg.uuid, `no free media port on ${target.node}`);
-          unitPorts.set(leg.uuid, port);
-          const row = rewriteRecoveryRow(rowByUuid.get(leg.uuid)!, leg, {
-            from: source,
-            to: target,
-            mediaPort: port,
-          });
-          return {
-            unit: unit.id,
-            uuid: leg.uuid,
-            version: row.version,
-            partner: leg.partnerUuid,
-            metadata: row.metadata,
-          };
-        });
-        batch.push({ unit, legs: moveLegs, ports: unitPorts });
-      } catch (e) {
-        const problem = e instanceof RecoveryRowError ? e.problem : errorMessage(e);
-        const uuid = e instanceof RecoveryRowError ? e.uuid : unit.id;
-        malformed.push({ uuid, problem });
-        report(unit, target.node, 'skipped', `row ${uuid}: ${problem}`);
-      }
-    }
-    batches.set(target.node, batch);
+  const { batches, skipped } = prepareMove({
+    plan,
+    rows,
+    source,
+    targets,
+    occupiedPorts: new Map([...targetRows].map(([n, r]) => [n, occupiedMediaPorts(r)])),
+  });
+  for (const s of skipped) {
+    malformed.push({ uuid: s.uuid, problem: s.problem });
+    report(s.unit, s.target, 'skipped', `row ${s.uuid}: ${s.problem}`);
   }
   const rewrite = lap();
 
@@ -222,14 +191,4 @@ function chooseTargets(hosts: readonly NodeHost[], from: string, opts: MigrateOp
 
 function badOption(option: string, problem: string): never {
   throw new ScenarioConfigError(`migrate.${option}`, problem);
-}
-
-/** local_media_port of every row: a cheap scan, these rows are not moved so they need no full parse. */
-function mediaPorts(rows: readonly RecoveryRow[]): number[] {
-  const out: number[] = [];
-  for (const r of rows) {
-    const m = /<local_media_port>(\d{1,5})<\/local_media_port>/.exec(r.metadata);
-    if (m) out.push(Number(m[1]));
-  }
-  return out;
 }

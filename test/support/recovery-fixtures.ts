@@ -138,3 +138,46 @@ export async function withClient<T>(config: pg.ClientConfig, fn: (c: pg.Client) 
     await c.end();
   }
 }
+
+/** Every row of schema.recovery (as superuser), ordered by uuid. */
+export async function tableRows(config: pg.ClientConfig, schema: string): Promise<RecoveryRow[]> {
+  return withClient(config, async (c) => {
+    const r = await c.query<{
+      runtime_uuid: string;
+      technology: string;
+      profile_name: string;
+      hostname: string;
+      uuid: string;
+      metadata: string;
+    }>(`SELECT * FROM "${schema}".recovery ORDER BY uuid`);
+    return r.rows.map((x) => ({
+      runtimeUuid: x.runtime_uuid,
+      technology: x.technology,
+      profileName: x.profile_name,
+      hostname: x.hostname,
+      uuid: x.uuid,
+      metadata: x.metadata,
+    }));
+  });
+}
+
+/**
+ * What `fsctl recover` does to the table (switch_core_recovery_recover, FreeSWITCH 1.10.12): select every
+ * sofia row whose runtime_uuid is not the node's own, then delete them all. Runs as the node's role with the
+ * node's search_path, so it sees exactly what that FreeSWITCH would. Returns the rows it took.
+ */
+export async function simulateFreeswitchRecover(
+  client: pg.ClientBase,
+  ownRuntimeUuid: string,
+): Promise<string[]> {
+  await client.query('BEGIN');
+  const r = await client.query<{ uuid: string }>(
+    "SELECT uuid FROM recovery WHERE technology = 'sofia' AND runtime_uuid != $1 ORDER BY uuid",
+    [ownRuntimeUuid],
+  );
+  await client.query("DELETE FROM recovery WHERE technology = 'sofia' AND runtime_uuid != $1", [
+    ownRuntimeUuid,
+  ]);
+  await client.query('COMMIT');
+  return r.rows.map((x) => x.uuid);
+}
