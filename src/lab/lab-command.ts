@@ -42,17 +42,25 @@ async function report(print: (l: string) => void, body: () => Promise<void>): Pr
   }
 }
 
-/** Resolves once on the first SIGINT/SIGTERM. */
-const untilSignal = () =>
-  new Promise<NodeJS.Signals>((resolve) => {
+/** Resolves `received` on the first SIGINT/SIGTERM and keeps the process alive until then (handlers alone do not). */
+function listenForStop(): { received: Promise<NodeJS.Signals>; cancel: () => void } {
+  let cancel = () => undefined as void;
+  const received = new Promise<NodeJS.Signals>((resolve) => {
+    const keepAlive = setInterval(() => undefined, 1 << 30);
     const on = (sig: NodeJS.Signals) => {
+      cancel();
+      resolve(sig);
+    };
+    cancel = () => {
+      clearInterval(keepAlive);
       process.off('SIGINT', on);
       process.off('SIGTERM', on);
-      resolve(sig);
     };
     process.on('SIGINT', on);
     process.on('SIGTERM', on);
   });
+  return { received, cancel };
+}
 
 /** `zerodrop lab …` */
 export function labCommand(options: LabCommandOptions = {}): Command {
@@ -83,7 +91,7 @@ export function labCommand(options: LabCommandOptions = {}): Command {
           await ensureLabImage(runtime, { onProgress: print });
           const nodeNames = Array.from({ length: o.freeswitch }, (_, i) => `fs${i + 1}`);
           // Listen before bring-up: a Ctrl-C between bring-up and the wait below must still take the lab down.
-          const stopRequested = o.keep ? undefined : untilSignal();
+          const stopRequested = o.keep ? undefined : listenForStop();
           const initSql = options.postgresInitSql;
           const started = await new Lab({
             topology: o.topology,
@@ -94,7 +102,12 @@ export function labCommand(options: LabCommandOptions = {}): Command {
             id: o.id,
             runtime,
             onProgress: print,
-          }).start();
+          })
+            .start()
+            .catch((e: unknown) => {
+              stopRequested?.cancel();
+              throw e;
+            });
           print(formatLabs((await listLabs(runtime)).filter((l) => l.id === started.id)));
           print(`harness side (gateway): ${started.addresses.gateway}`);
           if (o.keep) {
@@ -102,7 +115,7 @@ export function labCommand(options: LabCommandOptions = {}): Command {
             return;
           }
           print('Ctrl-C to take the lab down');
-          await stopRequested;
+          await stopRequested?.received;
           const stopped = await started.stop();
           print(`lab ${started.id} down; logs in ${stopped.logsDir}`);
         }),

@@ -43,7 +43,10 @@ export async function teardownLab(
           const lines = await handle.logs(100_000);
           await writeFile(join(logsDir, `${file}.log`), `${lines.join('\n')}\n`);
         } catch (e) {
-          failures.push(`${c.name}: logs: ${errorMessage(e)}`);
+          // A container something else is already removing has no logs left to save; only say so.
+          if (/409|404|no such container/i.test(errorMessage(e)))
+            onProgress?.(`[lab ${labId ?? '*'}] ${c.name}: no logs (gone)`);
+          else failures.push(`${c.name}: logs: ${errorMessage(e)}`);
         }
       }
       try {
