@@ -1,4 +1,5 @@
 // Media engine on loopback with real UDP sockets: exchange, measured gaps, crossed, doubled, source change.
+import dgram from 'node:dgram';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventDraft } from '../src/common/event.js';
 import { EventKind } from '../src/common/event-kinds.js';
@@ -16,6 +17,25 @@ beforeEach(async () => {
 afterEach(async () => {
   await engine.close();
 });
+
+/** Opens one stream of callKey/side expecting the other side of the same call. */
+async function open(key: number, side: 'caller' | 'callee'): Promise<WorkerMediaStream> {
+  const other = side === 'caller' ? 'callee' : 'caller';
+  return (await engine.openStream({
+    callId: `call-${key}`,
+    callKey: key,
+    side,
+    expect: { callKey: key, side: other },
+  })) as WorkerMediaStream;
+}
+
+/** A one-way UDP relay standing in for a media server: forwards whatever it gets to target, from its own port. */
+async function relay(targetPort: number): Promise<{ port: number; close: () => void }> {
+  const sock = dgram.createSocket('udp4');
+  sock.on('message', (msg) => sock.send(msg, targetPort, IP));
+  await new Promise<void>((resolve) => sock.bind(0, IP, resolve));
+  return { port: sock.address().port, close: () => sock.close() };
+}
 
 /** Opens both streams of call key, wired to each other and sending. */
 async function call(key: number): Promise<{ caller: WorkerMediaStream; callee: WorkerMediaStream }> {
@@ -84,5 +104,100 @@ describe('MediaEngine on loopback', () => {
     expect(Math.abs((gap.durationMs as number) - pauseMs)).toBeLessThanOrEqual(20);
     expect(gap.lostPackets).toBe(slots);
     expect((gap.endMs as number) - (gap.startMs as number)).toBeCloseTo(gap.durationMs as number, 6);
+  });
+
+  it('reports another call sending into a stream as crossed, naming that call', async () => {
+    const one = await call(11);
+    await call(12);
+    const intruder = await open(12, 'caller'); // call 12's caller identity, pointed at call 11's callee
+    intruder.setRemote(IP, one.callee.localPort);
+    intruder.start();
+    await delay(500);
+    const crossed = ofKind(EventKind.mediaCrossed, 'call-11');
+    expect(crossed).toHaveLength(1);
+    expect(fields(crossed[0])).toMatchObject({
+      direction: 'to-callee',
+      fromCall: 'call-12',
+      fromSide: 'caller',
+      source: `${IP}:${intruder.localPort}`,
+    });
+    expect(one.callee.stats().crossed).toBeGreaterThanOrEqual(20);
+    expect(ofKind(EventKind.mediaCrossed, 'call-12')).toEqual([]);
+  });
+
+  it('reports two senders of the expected identity at once as doubled', async () => {
+    const one = await call(21);
+    await delay(300);
+    const twin = await open(21, 'caller'); // a second source of the caller's audio
+    twin.setRemote(IP, one.callee.localPort);
+    twin.start();
+    await delay(500);
+    const doubled = ofKind(EventKind.mediaDoubled, 'call-21');
+    expect(doubled).toHaveLength(1);
+    const v = fields(doubled[0]);
+    expect(v.direction).toBe('to-callee');
+    const ports = (v.sources as { address: string }[]).map((x) => x.address).sort();
+    expect(ports).toEqual([`${IP}:${one.caller.localPort}`, `${IP}:${twin.localPort}`].sort());
+    expect(one.callee.stats().doubled).toBeGreaterThanOrEqual(20);
+    expect(ofKind(EventKind.mediaDoubled, 'call-21').every((e) => fields(e).direction === 'to-callee')).toBe(
+      true,
+    );
+  });
+
+  it('follows a media server failover: source change reported and the gap around it measured', async () => {
+    const caller = await open(31, 'caller');
+    const callee = await open(31, 'callee');
+    const a = await relay(callee.localPort);
+    const b = await relay(callee.localPort);
+    callee.setRemote(IP, caller.localPort);
+    caller.setRemote(IP, a.port);
+    caller.start();
+    callee.start();
+    await delay(500);
+    const diedAt = performance.now();
+    a.close(); // server A dies: the caller's packets to it are lost
+    await delay(400);
+    caller.setRemote(IP, b.port); // the re-INVITE moved media to server B
+    // The real outage, whatever the timers did on a busy machine.
+    const outageMs = performance.now() - diedAt;
+    await delay(400);
+    b.close();
+    const changed = ofKind(EventKind.mediaSourceChanged, 'call-31');
+    expect(changed).toHaveLength(1);
+    expect(fields(changed[0])).toMatchObject({
+      direction: 'to-callee',
+      from: `${IP}:${a.port}`,
+      to: `${IP}:${b.port}`,
+    });
+    const gaps = ofKind(EventKind.mediaGap, 'call-31').map(fields);
+    expect(gaps).toHaveLength(1);
+    expect(gaps[0]?.direction).toBe('to-callee');
+    expect(Math.abs((gaps[0]?.durationMs as number) - outageMs)).toBeLessThanOrEqual(20);
+    expect(Math.abs((gaps[0]?.lostPackets as number) - outageMs / 20)).toBeLessThanOrEqual(1.5);
+    expect((changed[0]?.timeMs ?? 0) - (gaps[0]?.endMs as number)).toBeCloseTo(0, 3);
+  });
+
+  it('does not report a local stall of the worker as a network gap, but counts it', async () => {
+    const { caller, callee } = await call(41);
+    await delay(400);
+    await engine.blockWorkerForTest(300);
+    await delay(400);
+    expect(ofKind(EventKind.mediaGap, 'call-41')).toEqual([]);
+    expect(caller.stats().localGaps).toBeGreaterThanOrEqual(1);
+    expect(callee.stats().localGaps).toBeGreaterThanOrEqual(1);
+    expect((await engine.health()).worker.maxStallMs).toBeGreaterThanOrEqual(250);
+  });
+
+  it('reports a silence still running at stop as an open gap', async () => {
+    const { caller, callee } = await call(51);
+    await delay(300);
+    caller.stop(); // the caller's audio ends; the callee keeps listening
+    await delay(300);
+    callee.stop();
+    await callee.finished();
+    const gaps = ofKind(EventKind.mediaGap, 'call-51').map(fields);
+    expect(gaps).toHaveLength(1);
+    expect(gaps[0]).toMatchObject({ direction: 'to-callee', open: true });
+    expect(gaps[0]?.durationMs as number).toBeGreaterThanOrEqual(260);
   });
 });

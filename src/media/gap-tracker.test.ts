@@ -3,7 +3,7 @@ import { GapTracker } from './gap-tracker.js';
 
 /** Feeds [arrivalMs, seq] pairs and collects the gaps. */
 function run(t: GapTracker, packets: [number, number][]) {
-  return packets.map(([at, seq]) => t.feed(at, seq)).filter((g) => g !== undefined);
+  return packets.map(([at, seq]) => t.feed(at, seq, seq * 20)).filter((g) => g !== undefined);
 }
 
 describe('GapTracker', () => {
@@ -29,7 +29,7 @@ describe('GapTracker', () => {
       [240, 13],
       [260, 14],
     ]);
-    expect(gaps).toEqual([{ startMs: 40, endMs: 240, durationMs: 200, lostPackets: 10 }]);
+    expect(gaps).toEqual([{ startMs: 40, endMs: 240, durationMs: 200, lostPackets: 10, sentSpanMs: 200 }]);
     expect(t.lost).toBe(10);
     expect(t.received).toBe(4);
   });
@@ -42,7 +42,9 @@ describe('GapTracker', () => {
         [60, 4],
       ]),
     ).toEqual([]);
-    expect(run(t, [[140, 8]])).toEqual([{ startMs: 80, endMs: 140, durationMs: 60, lostPackets: 3 }]);
+    expect(run(t, [[140, 8]])).toEqual([
+      { startMs: 80, endMs: 140, durationMs: 60, lostPackets: 3, sentSpanMs: 60 },
+    ]);
   });
 
   it('reports a delayed burst (nothing lost) as a gap with zero loss', () => {
@@ -53,7 +55,7 @@ describe('GapTracker', () => {
       [300, 3],
       [301, 4],
     ]);
-    expect(gaps).toEqual([{ startMs: 20, endMs: 300, durationMs: 280, lostPackets: 0 }]);
+    expect(gaps).toEqual([{ startMs: 20, endMs: 300, durationMs: 280, lostPackets: 0, sentSpanMs: 0 }]);
   });
 
   it('counts reordered packets as late, not lost', () => {

@@ -10,6 +10,11 @@ export interface MeasuredGap {
   durationMs: number;
   /** Payload sequence numbers skipped over the silence: packets the sender did send that never arrived. */
   lostPackets: number;
+  /**
+   * The same silence on the sender's schedule: send time of the packet after minus that of the packet
+   * before, minus one ptime. Immune to lateness in reading; blind to delay added in the network.
+   */
+  sentSpanMs: number;
 }
 
 export interface GapTrackerOptions {
@@ -27,6 +32,7 @@ export class GapTracker {
   readonly ptimeMs: number;
   readonly thresholdMs: number;
   private lastArrivalMs: number | undefined;
+  private lastSendMs = Number.NaN;
   private maxSeq: number | undefined;
   private baseSeq = 0;
   /** Packets received (including late and duplicate ones). */
@@ -55,9 +61,11 @@ export class GapTracker {
   }
 
   /** Records one packet of the expected identity; returns the gap it ends, if any. */
-  feed(arrivalMs: number, seq: number): MeasuredGap | undefined {
+  feed(arrivalMs: number, seq: number, sendMs = Number.NaN): MeasuredGap | undefined {
     this.received++;
     const last = this.lastArrivalMs;
+    const lastSend = this.lastSendMs;
+    if (!(sendMs < lastSend)) this.lastSendMs = sendMs;
     this.lastArrivalMs = last === undefined ? arrivalMs : Math.max(last, arrivalMs);
     let lostPackets = 0;
     if (this.maxSeq === undefined) {
@@ -68,8 +76,8 @@ export class GapTracker {
     }
     const jump = seq - this.maxSeq;
     const plausible = Math.ceil((arrivalMs - (last ?? arrivalMs)) / this.ptimeMs) + 50;
-    if (jump > plausible || jump < -1000) {
-      // Another sender's numbering, not loss: start counting afresh.
+    if (jump > plausible || jump < -100) {
+      // Another sender's numbering (far ahead, or far behind: more than any reordering), not loss.
       this.resyncs++;
       this.lostBeforeResync = this.lost;
       this.maxSeq = seq;
@@ -87,7 +95,8 @@ export class GapTracker {
     const startMs = last + this.ptimeMs;
     const durationMs = arrivalMs - startMs;
     if (durationMs < this.thresholdMs) return undefined;
-    return { startMs, endMs: arrivalMs, durationMs, lostPackets };
+    const sentSpanMs = sendMs - lastSend - this.ptimeMs;
+    return { startMs, endMs: arrivalMs, durationMs, lostPackets, sentSpanMs };
   }
 
   /** The silence still running at nowMs (ms since the next packet was due), 0 if none or never started. */

@@ -36,6 +36,12 @@ export interface MediaEngineOptions {
   stallToleranceMs?: number;
   /** Most streams open at once, default 4096. */
   maxStreams?: number;
+  /**
+   * Nice value for the media worker thread only (Linux nice is per thread), default -10: media timing
+   * must not suffer when the lab's containers compete for the same cores. Best effort: ignored when not
+   * permitted (see health().worker.priorityApplied). null leaves it alone.
+   */
+  workerPriority?: number | null;
 }
 
 /** Options of openStream. */
@@ -111,7 +117,8 @@ export class MediaEngine {
       gapThresholdMs: opts.gapThresholdMs ?? 50,
       doubledWindowMs: opts.doubledWindowMs ?? 100,
       stallToleranceMs: opts.stallToleranceMs ?? 15,
-      maxCatchUp: 5,
+      maxCatchUp: 3,
+      priority: opts.workerPriority === undefined ? -10 : opts.workerPriority,
     });
     await new Promise<void>((resolve, reject) => {
       const onError = (e: Error) =>
@@ -175,6 +182,11 @@ export class MediaEngine {
         loopDelayMaxMs: this.loopDelay.max / 1e6,
       },
     };
+  }
+
+  /** Test hook: keeps the worker busy for ms, a local stall on purpose; resolves when it is over. */
+  async blockWorkerForTest(ms: number): Promise<void> {
+    await this.request<FromWorker>({ t: 'block', id: ++this.ids, ms });
   }
 
   /** Stops every stream (each emits its media.stats) and ends the worker. */
@@ -266,6 +278,7 @@ export class MediaEngine {
           endMs: this.toClockMs(o.endMs),
           durationMs: o.durationMs,
           lostPackets: o.lostPackets,
+          sentSpanMs: o.sentSpanMs,
           localStallMs: Math.max(o.localStallMs, mainStall),
           ...(o.open ? { open: true } : {}),
         });

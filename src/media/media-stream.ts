@@ -109,22 +109,23 @@ export class WorkerMediaStream implements MediaStream {
 
   /**
    * Test/bench hook: sends nothing for durationMs from now. consumeSequence (default true) burns the
-   * sequence numbers, so the receiver sees loss exactly like a network outage. Resolves with the number of
-   * packet slots withheld (the gap the receiver should measure is slots x ptime).
+   * sequence numbers, so the receiver sees loss exactly like a network outage. Resolves once sending has
+   * resumed, with the slots withheld (the receiver should measure slots x ptime) and wireSilenceMs, the
+   * silence really put on the wire (last packet before to first after, minus one ptime).
    */
   async pauseSending(
     durationMs: number,
     opts: { consumeSequence?: boolean } = {},
-  ): Promise<{ slots: number; fromMs: number }> {
+  ): Promise<{ slots: number; fromMs: number; wireSilenceMs: number }> {
     const id = this.host.nextId();
-    const r = await this.host.request<{ slots: number; fromMs: number }>({
+    const r = await this.host.request<{ slots: number; fromMs: number; wireSilenceMs: number }>({
       t: 'pause',
       id,
       slot: this.slot,
       durationMs,
       consumeSequence: opts.consumeSequence ?? true,
     });
-    return { slots: r.slots, fromMs: this.host.toClockMs(r.fromMs) };
+    return { slots: r.slots, fromMs: this.host.toClockMs(r.fromMs), wireSilenceMs: r.wireSilenceMs };
   }
 
   /** Current counters (synchronous: read from shared memory). */

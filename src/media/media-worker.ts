@@ -1,5 +1,6 @@
 // The media worker: owns every RTP socket, sends all streams from one drift-free tick, receives and measures.
 import dgram from 'node:dgram';
+import os from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { CallSide } from '../common/event-kinds.js';
@@ -18,6 +19,17 @@ if (port === null) throw new Error('media-worker must run in a worker thread');
 // Monotonic ms on the process-wide hrtime origin (same as systemClock), without a BigInt per call.
 const hrBase = Number(process.hrtime.bigint()) / 1e6 - performance.now();
 const nowMs = (): number => hrBase + performance.now();
+
+// pid 0 = the calling thread on Linux: only this worker gets the priority, not the whole process.
+let priorityApplied = false;
+if (config.priority !== null) {
+  try {
+    os.setPriority(0, config.priority);
+    priorityApplied = true;
+  } catch {
+    // not permitted (no CAP_SYS_NICE): run at normal priority
+  }
+}
 
 const stalls = new StallLog(config.tickMs, config.stallToleranceMs);
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
@@ -63,6 +75,11 @@ class WorkerStream {
   private readonly ssrc = Math.floor(Math.random() * 0x1_0000_0000);
   private payloadSeq = 0;
   private first = true;
+  private lastSentAtMs = Number.NaN;
+  /** An injected pause whose outcome is reported once sending resumes. */
+  pendingPause:
+    | { id: number; fromMs: number; untilMs: number; begun: boolean; slots: number; lastBeforeMs: number }
+    | undefined;
   readonly onSlot = (deadlineMs: number, action: SlotAction): void => this.sendSlot(deadlineMs, action);
 
   constructor(
@@ -86,12 +103,17 @@ class WorkerStream {
     );
     socket.on('message', (msg, rinfo) => {
       const at = nowMs();
-      noteStall(at);
+      stalls.check(at);
       this.receiver.receive(msg, rinfo.address, rinfo.port, at);
     });
   }
 
   private sendSlot(deadlineMs: number, action: SlotAction): void {
+    const pause = this.pendingPause;
+    if (pause && !pause.begun && deadlineMs >= pause.fromMs) {
+      pause.begun = true;
+      pause.lastBeforeMs = this.lastSentAtMs;
+    }
     if (action === 'skip') {
       this.counters[Counter.sendSkipped]! += 1;
       return;
@@ -100,6 +122,7 @@ class WorkerStream {
     if (action !== 'send') {
       this.counters[Counter.injected]! += 1;
       if (action === 'hold') this.payloadSeq--;
+      if (pause) pause.slots++;
       return;
     }
     const buf = Buffer.allocUnsafe(RTP_HEADER_BYTES + PAYLOAD_BYTES);
@@ -121,6 +144,13 @@ class WorkerStream {
     this.rtpTimestamp = (this.rtpTimestamp + PAYLOAD_BYTES) >>> 0;
     this.socket.send(buf, this.remotePort, this.remoteIp);
     this.counters[Counter.sent]! += 1;
+    this.lastSentAtMs = nowMs();
+    if (pause && deadlineMs >= pause.untilMs) {
+      this.pendingPause = undefined;
+      // What was really on the wire: from the last packet before the pause to this one, minus one ptime.
+      const wireSilenceMs = this.lastSentAtMs - pause.lastBeforeMs - config.ptimeMs;
+      post({ t: 'paused', id: pause.id, fromMs: pause.fromMs, slots: pause.slots, wireSilenceMs });
+    }
   }
 }
 
@@ -184,6 +214,11 @@ function stop(slot: number): void {
   if (!s) return;
   streams.delete(slot);
   s.sending = false;
+  // A backlog of stop messages keeps the tick from running: that lateness is ours, not the peer's silence.
+  stalls.check(nowMs());
+  const pause = s.pendingPause;
+  if (pause)
+    post({ t: 'paused', id: pause.id, fromMs: pause.fromMs, slots: pause.slots, wireSilenceMs: Number.NaN });
   s.receiver.finish(nowMs());
   s.socket.close();
   queue({ stopped: slot });
@@ -217,8 +252,19 @@ port.on('message', (m: ToWorker) => {
     case 'pause': {
       const s = streams.get(m.slot);
       const from = nowMs();
-      s?.schedule?.pause(from, m.durationMs, m.consumeSequence);
-      post({ t: 'paused', id: m.id, fromMs: from, slots: s?.schedule?.slotsIn(from, m.durationMs) ?? 0 });
+      if (!s?.schedule || !s.sending) {
+        post({ t: 'paused', id: m.id, fromMs: from, slots: 0, wireSilenceMs: 0 });
+        return;
+      }
+      s.schedule.pause(from, m.durationMs, m.consumeSequence);
+      s.pendingPause = {
+        id: m.id,
+        fromMs: from,
+        untilMs: from + m.durationMs,
+        begun: false,
+        slots: 0,
+        lastBeforeMs: Number.NaN,
+      };
       return;
     }
     case 'health':
@@ -229,8 +275,16 @@ port.on('message', (m: ToWorker) => {
         totalStallMs: stalls.totalStallMs,
         loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
         loopDelayMaxMs: loopDelay.max / 1e6,
+        priorityApplied,
       });
       return;
+    case 'block': {
+      // Test hook: a local stall on purpose (busy, like a long GC pause or a descheduled thread).
+      const until = nowMs() + m.ms;
+      while (nowMs() < until) {}
+      post({ t: 'blocked', id: m.id });
+      return;
+    }
     case 'close': {
       clearInterval(timer);
       for (const slot of [...streams.keys()]) stop(slot);

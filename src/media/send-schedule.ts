@@ -55,13 +55,6 @@ export class SendSchedule {
     }
   }
 
-  /** Number of slots an injected pause covers from fromMs: what the receiver should measure (x ptime). */
-  slotsIn(fromMs: number, durationMs: number): number {
-    const first = Math.max(0, Math.ceil((fromMs - this.nextMs) / this.ptimeMs));
-    const last = Math.ceil((fromMs + durationMs - this.nextMs) / this.ptimeMs);
-    return Math.max(0, last - first);
-  }
-
   private pausedAction(deadline: number): SlotAction {
     while (this.pauses.length > 0 && (this.pauses[0]?.untilMs ?? 0) <= deadline) this.pauses.shift();
     const p = this.pauses[0];

@@ -40,6 +40,16 @@ export class SourceTracker {
   /** Records one packet of the expected identity from source at atMs. */
   feed(source: string, atMs: number): SourceObservation | undefined {
     const index = ++this.arrivals;
+    if (source === this.current) {
+      // Same source as the previous packet: nothing else can have interleaved (the hot path).
+      const same = this.sources.get(source);
+      if (same) {
+        same.lastMs = atMs;
+        same.lastIndex = index;
+        same.count++;
+        return undefined;
+      }
+    }
     let state = this.sources.get(source);
     const prevOwnIndex = state?.lastIndex;
     let observation: SourceObservation | undefined;

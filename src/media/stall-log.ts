@@ -26,21 +26,32 @@ export class StallLog {
     private readonly keepMs = 120_000,
   ) {}
 
-  /** Called whenever the thread runs (each tick, each datagram); records a stall if it had been idle too long. */
+  /** Called by the periodic tick: records a stall if the tick came too late, and resets the baseline. */
   beat(nowMs: number): StallWindow | undefined {
-    const last = this.lastBeatMs;
+    const w = this.check(nowMs);
     this.lastBeatMs = nowMs;
+    return w;
+  }
+
+  /**
+   * Called from other callbacks (each datagram): if the tick is overdue right now, the thread is behind
+   * (blocked, descheduled or drowning in a backlog), so the stall so far is recorded without waiting for the
+   * tick; the baseline stays, so later callbacks extend the same window.
+   */
+  check(nowMs: number): StallWindow | undefined {
+    const last = this.lastBeatMs;
     if (last === undefined || nowMs - last <= this.expectedBeatMs + this.toleranceMs) return undefined;
     return this.add({ startMs: last + this.expectedBeatMs, endMs: nowMs });
   }
 
   /** Records a window measured here or by another thread; keeps windows sorted and merged. */
   add(w: StallWindow): StallWindow {
-    this.maxStallMs = Math.max(this.maxStallMs, w.endMs - w.startMs);
-    this.totalStallMs += w.endMs - w.startMs;
+    const before = this.coveredMs();
     const last = this.windows[this.windows.length - 1];
     if (last === undefined || w.startMs > last.endMs) {
       this.windows.push({ ...w });
+    } else if (w.startMs >= last.startMs) {
+      last.endMs = Math.max(last.endMs, w.endMs); // the common case: a running stall grows
     } else {
       // Rare (another thread's window arriving late): re-sort and merge.
       this.windows.push({ ...w });
@@ -55,7 +66,20 @@ export class StallLog {
     }
     const horizon = (this.windows[this.windows.length - 1]?.endMs ?? 0) - this.keepMs;
     while ((this.windows[0]?.endMs ?? horizon) < horizon) this.windows.shift();
+    this.totalStallMs += Math.max(0, this.coveredMs() - before);
+    const grown = this.windows.findLast((x) => x.startMs <= w.startMs && x.endMs >= w.endMs);
+    if (grown) this.maxStallMs = Math.max(this.maxStallMs, grown.endMs - grown.startMs);
     return w;
+  }
+
+  // Only the last few windows can change, so this stays cheap.
+  private coveredMs(): number {
+    let sum = 0;
+    for (let i = Math.max(0, this.windows.length - 4); i < this.windows.length; i++) {
+      const x = this.windows[i];
+      if (x) sum += x.endMs - x.startMs;
+    }
+    return sum;
   }
 
   /** Milliseconds of [startMs, endMs) covered by recorded stalls. */

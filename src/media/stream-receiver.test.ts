@@ -30,7 +30,16 @@ describe('StreamReceiver', () => {
     for (let seq = 15; seq < 20; seq++) r.receive(packet(7, 'callee', seq), '10.0.0.1', 4000, seq * 20 + 1);
     expect(seen).toEqual([
       { kind: 'started', atMs: 0, source: '10.0.0.1:4000', ssrc: 1 },
-      { kind: 'gap', atMs: 301, startMs: 100, endMs: 301, durationMs: 201, lostPackets: 10, localStallMs: 0 },
+      {
+        kind: 'gap',
+        atMs: 301,
+        startMs: 100,
+        endMs: 301,
+        durationMs: 201,
+        lostPackets: 10,
+        sentSpanMs: 200,
+        localStallMs: 0,
+      },
     ]);
     expect(counters[Counter.received]).toBe(10);
     expect(counters[Counter.lost]).toBe(10);

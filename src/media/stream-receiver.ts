@@ -17,6 +17,8 @@ export type ReceiverObservation =
       endMs: number;
       durationMs: number;
       lostPackets: number;
+      /** The silence on the sender's schedule (see MeasuredGap); NaN for an open gap. */
+      sentSpanMs: number;
       localStallMs: number;
       /** True when the media had not resumed when the stream stopped. */
       open?: boolean;
@@ -61,7 +63,7 @@ export class StreamReceiver {
       c[Counter.unknown]! += 1;
       return;
     }
-    const source = `${ip}:${port}`;
+    const source = this.sourceOf(ip, port, rtp.ssrc);
     const expect = this.opts.expect;
     if (id.callKey !== expect.callKey || id.side !== expect.side) {
       c[Counter.crossed]! += 1;
@@ -72,7 +74,7 @@ export class StreamReceiver {
       }
       return;
     }
-    const seen = this.sources.feed(`${source}#${rtp.ssrc}`, atMs);
+    const seen = this.sources.feed(this.lastKey, atMs);
     if (seen?.kind === 'started') this.emit({ kind: 'started', atMs, source, ssrc: rtp.ssrc });
     else if (seen?.kind === 'changed') {
       c[Counter.sourceChanges]! += 1;
@@ -80,13 +82,31 @@ export class StreamReceiver {
     } else if (seen?.kind === 'doubled') this.emit({ kind: 'doubled', atMs, sources: seen.sources });
     c[Counter.doubled] = this.sources.doubledPackets;
 
-    const gap = this.gaps.feed(atMs, id.seq);
+    const gap = this.gaps.feed(atMs, id.seq, id.sendMs);
     c[Counter.received] = this.gaps.received;
     c[Counter.lost] = this.gaps.lost;
     c[Counter.late] = this.gaps.late;
     if (Number.isNaN(c[Counter.firstPacketMs])) c[Counter.firstPacketMs] = atMs;
     c[Counter.lastPacketMs] = atMs;
-    if (gap !== undefined) this.reportGap(gap.startMs, gap.endMs, gap.lostPackets, atMs, false);
+    if (gap !== undefined)
+      this.reportGap(gap.startMs, gap.endMs, gap.lostPackets, gap.sentSpanMs, atMs, false);
+  }
+
+  // Address strings are rebuilt only when the source changes, not per packet.
+  private lastIp = '';
+  private lastPort = -1;
+  private lastSsrc = -1;
+  private lastSource = '';
+  private lastKey = '';
+  private sourceOf(ip: string, port: number, ssrc: number): string {
+    if (ip !== this.lastIp || port !== this.lastPort || ssrc !== this.lastSsrc) {
+      this.lastIp = ip;
+      this.lastPort = port;
+      this.lastSsrc = ssrc;
+      this.lastSource = `${ip}:${port}`;
+      this.lastKey = `${this.lastSource}#${ssrc}`;
+    }
+    return this.lastSource;
   }
 
   /** Called when the stream stops: a silence still running then is reported as an open gap. */
@@ -94,21 +114,38 @@ export class StreamReceiver {
     const last = this.gaps.lastMs;
     if (last === undefined) return;
     const startMs = last + this.gaps.ptimeMs;
-    if (nowMs - startMs >= this.gaps.thresholdMs) this.reportGap(startMs, nowMs, 0, nowMs, true);
+    if (nowMs - startMs >= this.gaps.thresholdMs) this.reportGap(startMs, nowMs, 0, Number.NaN, nowMs, true);
   }
 
-  // A silence with no lost packets that our own stall covers is local delay, not the network's.
-  private reportGap(startMs: number, endMs: number, lostPackets: number, atMs: number, open: boolean): void {
+  // A silence with no lost packets that our own stall covers is local delay, not the network's
+  // (an open gap has no count of lost packets, so only the stall can speak for it).
+  private reportGap(
+    startMs: number,
+    endMs: number,
+    lostPackets: number,
+    sentSpanMs: number,
+    atMs: number,
+    open: boolean,
+  ): void {
     const c = this.counters;
     const durationMs = endMs - startMs;
     const localStallMs = this.stalls.overlapMs(startMs - this.gaps.ptimeMs, endMs);
-    if (lostPackets === 0 && !open && durationMs - localStallMs < this.gaps.thresholdMs) {
+    if (lostPackets === 0 && durationMs - localStallMs < this.gaps.thresholdMs) {
       c[Counter.localGaps]! += 1;
       return;
     }
     c[Counter.gaps]! += 1;
     c[Counter.maxGapMs] = Math.max(c[Counter.maxGapMs] ?? 0, durationMs);
-    const gap = { kind: 'gap', atMs, startMs, endMs, durationMs, lostPackets, localStallMs } as const;
+    const gap = {
+      kind: 'gap',
+      atMs,
+      startMs,
+      endMs,
+      durationMs,
+      lostPackets,
+      sentSpanMs,
+      localStallMs,
+    } as const;
     this.emit(open ? { ...gap, open } : gap);
   }
 }

@@ -12,6 +12,8 @@ export interface WorkerConfig {
   doubledWindowMs: number;
   stallToleranceMs: number;
   maxCatchUp: number;
+  /** Nice value for the worker thread, or null to leave it. */
+  priority: number | null;
 }
 
 /** Main thread -> worker. */
@@ -32,6 +34,7 @@ export type ToWorker =
   | { t: 'stop'; slot: number }
   | { t: 'pause'; id: number; slot: number; durationMs: number; consumeSequence: boolean }
   | { t: 'health'; id: number }
+  | { t: 'block'; id: number; ms: number }
   | { t: 'close' };
 
 /** Worker -> main thread. */
@@ -39,9 +42,10 @@ export type FromWorker =
   | { t: 'ready' }
   | { t: 'opened'; id: number; port: number }
   | { t: 'open-failed'; id: number; error: string }
-  | { t: 'paused'; id: number; fromMs: number; slots: number }
+  | { t: 'paused'; id: number; fromMs: number; slots: number; wireSilenceMs: number }
   | { t: 'batch'; items: WorkerItem[] }
   | ({ t: 'health'; id: number } & WorkerHealth)
+  | { t: 'blocked'; id: number }
   | { t: 'closed' };
 
 /** How late the worker's own loop has been. */
@@ -52,6 +56,8 @@ export interface WorkerHealth {
   /** monitorEventLoopDelay of the worker (ms). */
   loopDelayP99Ms: number;
   loopDelayMaxMs: number;
+  /** Whether the requested thread priority took effect. */
+  priorityApplied: boolean;
 }
 
 /** One entry of a batch: an observation of a stream, a stall, or a stream that has stopped. */

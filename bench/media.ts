@@ -1,0 +1,198 @@
+// Media benchmark: N concurrent calls of two-way RTP on loopback; CPU, loss, false gaps, gap measurement error.
+// Usage: npx tsx bench/media.ts [--seconds 30] [--calls 50,200,500]
+
+import type { EventDraft } from '../src/common/event.js';
+import { EventKind } from '../src/common/event-kinds.js';
+import { delay } from '../src/common/wait.js';
+import { MediaEngine, type WorkerMediaStream } from '../src/media/media-engine.js';
+
+const IP = '127.0.0.1';
+const PTIME_MS = 20;
+/** Gaps injected into the first calls of every run: [call index, pause ms]. */
+const INJECTED: [number, number][] = [
+  [0, 100],
+  [1, 250],
+  [2, 500],
+  [3, 1000],
+  [4, 70],
+];
+
+interface RunResult {
+  calls: number;
+  seconds: number;
+  cpuPctOfOneCore: number;
+  cpuMsPerCallPerSecond: number;
+  packetsSent: number;
+  packetsReceived: number;
+  packetsLost: number;
+  falseGaps: number;
+  falseGapsOver60ms: number;
+  localGaps: number;
+  /** |measured - silence really on the wire| over the injected gaps. */
+  maxGapErrorMs: number;
+  /** |measured - withheld slots x ptime|: includes any local lateness around the pause. */
+  maxNominalGapErrorMs: number;
+  sendSkipped: number;
+  injectedGaps: number;
+  /** Injected gaps that a local stall overlapped (their measurement carries our own lateness). */
+  injectedGapsWithLocalStall: number;
+  workerMaxStallMs: number;
+  mainLoopDelayP99Ms: number;
+}
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  const v = i >= 0 ? process.argv[i + 1] : undefined;
+  return v ?? fallback;
+}
+
+async function run(calls: number, seconds: number): Promise<RunResult> {
+  const events: EventDraft[] = [];
+  const engine = await MediaEngine.start({ bindIp: IP, sink: (e) => events.push(e) });
+  const tStart = performance.now();
+  const pairs: { caller: WorkerMediaStream; callee: WorkerMediaStream }[] = [];
+  for (let k = 1; k <= calls; k++) {
+    const callId = `bench-${k}`;
+    const caller = (await engine.openStream({
+      callId,
+      callKey: k,
+      side: 'caller',
+      expect: { callKey: k, side: 'callee' },
+    })) as WorkerMediaStream;
+    const callee = (await engine.openStream({
+      callId,
+      callKey: k,
+      side: 'callee',
+      expect: { callKey: k, side: 'caller' },
+    })) as WorkerMediaStream;
+    caller.setRemote(IP, callee.localPort);
+    callee.setRemote(IP, caller.localPort);
+    caller.start();
+    callee.start();
+    pairs.push({ caller, callee });
+  }
+  console.error(
+    `run ${calls}: ${calls * 2} streams open after ${(performance.now() - tStart).toFixed(0)} ms`,
+  );
+  await delay(1_000); // let every stream reach steady state before measuring
+
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  // Known gaps: the caller of a few calls withholds its packets (sequence consumed, like network loss).
+  const injectAtMs = Math.min(5_000, (seconds * 1000) / 3);
+  const injections = INJECTED.filter(([i]) => i < calls).map(async ([i, ms]) => {
+    await delay(injectAtMs + i * 100);
+    const pair = pairs[i];
+    if (!pair) throw new Error(`no call ${i}`);
+    const { slots, wireSilenceMs } = await pair.caller.pauseSending(ms);
+    return { callId: `bench-${i + 1}`, requestedMs: ms, nominalMs: slots * PTIME_MS, wireSilenceMs, slots };
+  });
+  await delay(seconds * 1000);
+  const cpu = process.cpuUsage(cpu0);
+  const wallMs = performance.now() - t0;
+  // A pause whose every slot fell into a local stall withheld nothing: there is no gap to measure.
+  const truth = (await Promise.all(injections)).filter((t) => t.slots > 0);
+  if (process.env.BENCH_DEBUG) console.error('injected', JSON.stringify(truth));
+  const health = await engine.health();
+
+  const stats = pairs.flatMap((p) => [p.caller.stats(), p.callee.stats()]);
+  for (const p of pairs) {
+    p.caller.stop();
+    p.callee.stop();
+  }
+  await engine.close();
+
+  const gaps = events.filter((e) => e.kind === EventKind.mediaGap);
+  const injectedIds = new Set(truth.map((t) => t.callId));
+  let maxGapErrorMs = 0;
+  let maxNominalErrorMs = 0;
+  let stalledInjections = 0;
+  let falseGaps = 0;
+  let falseGapsOver60ms = 0;
+  for (const g of gaps) {
+    const v = g.value as { direction: string; durationMs: number; localStallMs: number; open?: boolean };
+    const t = truth.find((x) => x.callId === g.process);
+    if (process.env.BENCH_DEBUG && t) console.error('gap of injected call', g.process, JSON.stringify(v));
+    if (t && v.direction === 'to-callee' && !v.open && injectedIds.has(g.process)) {
+      injectedIds.delete(g.process); // one real gap per injected call; any second one is false
+      maxGapErrorMs = Math.max(maxGapErrorMs, Math.abs(v.durationMs - t.wireSilenceMs));
+      if (v.localStallMs > 0) stalledInjections++;
+      maxNominalErrorMs = Math.max(maxNominalErrorMs, Math.abs(v.durationMs - t.nominalMs));
+      continue;
+    }
+    falseGaps++;
+    if (process.env.BENCH_DEBUG && falseGaps <= 10) console.error('false gap', g.process, JSON.stringify(v));
+    if (v.durationMs > 60) falseGapsOver60ms++;
+  }
+  // An injected gap that was never reported is an infinite error.
+  if (injectedIds.size > 0) {
+    maxGapErrorMs = Number.POSITIVE_INFINITY;
+    maxNominalErrorMs = Number.POSITIVE_INFINITY;
+  }
+  const injectedSlots = truth.reduce((n, t) => n + t.slots, 0);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
+  return {
+    calls,
+    seconds,
+    cpuPctOfOneCore: round((100 * cpuMs) / wallMs),
+    cpuMsPerCallPerSecond: round(cpuMs / calls / (wallMs / 1000), 3),
+    packetsSent: sum(stats.map((s) => s.sent)),
+    packetsReceived: sum(stats.map((s) => s.received)),
+    packetsLost: sum(stats.map((s) => s.lost)) - injectedSlots,
+    falseGaps,
+    falseGapsOver60ms,
+    localGaps: sum(stats.map((s) => s.localGaps)),
+    maxGapErrorMs: round(maxGapErrorMs),
+    maxNominalGapErrorMs: round(maxNominalErrorMs),
+    sendSkipped: sum(stats.map((s) => s.sendSkipped)),
+    injectedGaps: truth.length,
+    injectedGapsWithLocalStall: stalledInjections,
+    workerMaxStallMs: round(health.worker.maxStallMs),
+    mainLoopDelayP99Ms: round(health.main.loopDelayP99Ms),
+  };
+}
+
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+const round = (x: number, digits = 1) => (Number.isFinite(x) ? Number(x.toFixed(digits)) : x);
+
+async function main(): Promise<void> {
+  const seconds = Number(arg('seconds', '30'));
+  const callCounts = arg('calls', '50,200,500').split(',').map(Number);
+  if (!(seconds > 0) || callCounts.some((n) => !(n > 0))) {
+    throw new Error('usage: bench/media.ts [--seconds N>0] [--calls 50,200,500]');
+  }
+  const results: RunResult[] = [];
+  for (const calls of callCounts) {
+    const r = await run(calls, seconds);
+    results.push(r);
+    console.error(`done: ${calls} calls`);
+  }
+  const cols: (keyof RunResult)[] = [
+    'calls',
+    'seconds',
+    'cpuPctOfOneCore',
+    'cpuMsPerCallPerSecond',
+    'packetsSent',
+    'packetsReceived',
+    'packetsLost',
+    'falseGaps',
+    'falseGapsOver60ms',
+    'localGaps',
+    'maxGapErrorMs',
+    'maxNominalGapErrorMs',
+    'injectedGaps',
+    'injectedGapsWithLocalStall',
+    'sendSkipped',
+    'workerMaxStallMs',
+    'mainLoopDelayP99Ms',
+  ];
+  console.log(cols.join(' | '));
+  for (const r of results) console.log(cols.map((c) => String(r[c]).padStart(c.length)).join(' | '));
+  const largest = results.reduce((a, b) => (b.calls > a.calls ? b : a));
+  const { calls, cpuPctOfOneCore, packetsLost, falseGapsOver60ms, maxGapErrorMs } = largest;
+  console.log(
+    JSON.stringify({ calls, seconds, cpuPctOfOneCore, packetsLost, falseGapsOver60ms, maxGapErrorMs }),
+  );
+}
+
+await main();
