@@ -204,7 +204,7 @@ export class CallGenerator {
       c.callerStream.stop();
       c.callee?.stream.stop();
     }
-    await Promise.all([this.caller.endpoint.close(), this.callee.endpoint.close()]);
+    await Promise.all([this.caller.close(), this.callee.close()]);
   }
 
   /** FreeSWITCH's bridge reached our callee: find the call by X-Zerodrop-Call or the From user `zdN`. */

@@ -1,10 +1,10 @@
 import { ClientRequest, type RequestOptions } from './client-request.js';
 import { InviteServerTransaction } from './invite-server-transaction.js';
 import { NonInviteServerTransaction } from './non-invite-server-transaction.js';
+import { inspectRequest } from './request-inspection.js';
 import { type FindingSink, type SipFinding, SipFindingKind } from './sip-finding.js';
 import {
   callIdOf,
-  cseqOf,
   describe,
   makeResponse,
   type SipMessage,
@@ -16,10 +16,10 @@ import { parseSipMessage } from './sip-parser.js';
 import { serializeSipMessage } from './sip-serializer.js';
 import { realTimerHost, type SipTimerBase, type SipTimers, sipTimers, type TimerHost } from './sip-timers.js';
 import type { TransactionContext } from './transaction.js';
-import { BranchMemory, clientKey, nextHop, sameIdentity, serverKey } from './transaction-key.js';
+import { BranchMemory, clientKey, nextHop, sameIdentity } from './transaction-key.js';
 import { type Address, formatAddress, type Transport } from './transport.js';
 import { UdpTransport } from './udp-transport.js';
-import { BRANCH_MAGIC_COOKIE, formatVia, newBranch, responseDestination, stampReceived } from './via.js';
+import { formatVia, newBranch, responseDestination } from './via.js';
 
 type ServerTransaction = InviteServerTransaction | NonInviteServerTransaction;
 
@@ -205,40 +205,14 @@ export class SipEndpoint {
   }
 
   private receiveRequest(req: SipRequest, source: Address): void {
-    const via = topViaOf(req);
-    const cseq = cseqOf(req);
-    if (!via || !cseq) {
+    const inspected = inspectRequest(req, source);
+    if (!inspected.ok) {
       this.counters.malformed++;
-      this.finding({
-        finding: SipFindingKind.malformedDatagram,
-        detail: `bad Via/CSeq in ${describe(req)}`,
-        source,
-      });
+      this.finding({ finding: SipFindingKind.malformedDatagram, detail: inspected.error, source });
       return;
     }
-    const callId = callIdOf(req);
-    if (via.host !== source.address) {
-      this.finding({
-        finding: SipFindingKind.viaNotSource,
-        detail: `Via ${via.host}:${via.port ?? 5060} from ${formatAddress(source)} (${req.method})`,
-        callId,
-        source,
-      });
-    }
-    // Only the top Via is stamped; the rest must survive so responses retrace the whole path.
-    const [, ...lowerVias] = req.headers.getAll('Via');
-    req.headers.setAll('Via', [formatVia(stampReceived(via, source)), ...lowerVias]);
-    const branch = via.params.get('branch') ?? '';
-    if (!branch.startsWith(BRANCH_MAGIC_COOKIE)) {
-      this.finding({
-        finding: SipFindingKind.noMagicCookie,
-        detail: `branch '${branch}' in ${req.method}`,
-        callId,
-        source,
-      });
-    }
-    const key = serverKey(branch, via.host, via.port, req, cseq.method);
-    const identity = `${callId}|${cseq.seq}`;
+    for (const f of inspected.findings) this.finding(f);
+    const { key, identity } = inspected;
     const existing = this.servers.get(key);
     if (existing && req.method === 'ACK') {
       // RFC 6026 7.1: an ACK in Accepted (a 2xx ACK sharing the INVITE's branch) goes to the TU

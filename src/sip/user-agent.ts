@@ -91,6 +91,14 @@ export class UserAgent {
     }
   }
 
+  /** Stops every session's retransmissions and closes the endpoint (no BYEs are sent). */
+  async close(): Promise<void> {
+    for (const s of this.allSessions()) s.terminate();
+    this.sessions.clear();
+    this.outgoing.clear();
+    await this.opts.endpoint.close();
+  }
+
   private register(session: InviteSession): void {
     const list = this.sessions.get(session.callId) ?? [];
     list.push(session);
