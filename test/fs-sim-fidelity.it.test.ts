@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildFsSim } from '../lab/fs-sim/build.js';
 import { parseRecoveryRow } from '../lab/fs-sim/recovery-row.js';
 import { parseRecoveryTsv } from '../lab/fs-sim/recovery-tsv.js';
-import { FsSimProcess, type NodeSpec, rewriteIp, TestUa } from './data/fs-sim/harness.js';
+import { EslEventTap, FsSimProcess, type NodeSpec, rewriteIp, TestUa } from './data/fs-sim/harness.js';
 import { type HostPostgres, startHostPostgres } from './support/host-postgres.js';
 
 const FIX = '/work/shared/fixtures/freeswitch-1.10.12';
@@ -301,6 +301,20 @@ describe('fs-sim fidelity', () => {
     expect(await fs.api('sofia recover')).toBe('No calls to recover.\n');
     const call = await caller.call({ address: NODE_A, port: 5060 }, '1000');
     expect(call.response.status).toBe(200);
+    // sofia profile P recover: "Recovered N call(s)" and the CUSTOM sofia::recovery_recovered event
+    const tap = await EslEventTap.open(fs.spec.eslPort, 'ClueCon', 'CUSTOM sofia::recovery_recovered');
+    cleanup.push(async () => tap.close());
+    await insertRows(
+      client,
+      fixtureRows('recovery/recovery-crash2-before.tsv', '127.0.0.2', '127.0.0.1', NODE_A).slice(5, 6),
+    );
+    expect(await fs.api('sofia profile internal recover')).toBe('Recovered 1 call(s)\n');
+    expect(await until(() => tap.events.length === 1, 2000)).toBe(true);
+    expect(tap.events[0]).toMatchObject({
+      'Event-Name': 'CUSTOM',
+      'Event-Subclass': 'sofia::recovery_recovered',
+      recovered_calls: '1',
+    });
   });
 
   it('fidelity: sofia recover flush deletes every row of the profile (all hosts, live ones too); fsctl recover flush deletes nothing', async () => {

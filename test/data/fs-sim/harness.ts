@@ -346,3 +346,52 @@ export function rewriteIp(text: string, from: string, to: string): string {
   const esc = from.replace(/\./g, '\\.');
   return text.replace(new RegExp(`(^|[^0-9.]|%[0-9A-Fa-f]{2})${esc}(?![0-9])`, 'g'), `$1${to}`);
 }
+
+/** An ESL connection subscribed to events; collects each event's headers (decoded). */
+export class EslEventTap {
+  readonly events: Array<Record<string, string>> = [];
+  private constructor(private readonly sock: import('node:net').Socket) {}
+
+  static open(port: number, password: string, subscription: string): Promise<EslEventTap> {
+    return new Promise((resolve, reject) => {
+      const sock = connect(port, '127.0.0.1');
+      const tap = new EslEventTap(sock);
+      let buf = '';
+      let stage = 0;
+      sock.on('error', reject);
+      sock.on('data', (d) => {
+        buf += d.toString();
+        for (;;) {
+          const end = buf.indexOf('\n\n');
+          if (end < 0) return;
+          const head = buf.slice(0, end);
+          const len = Number(/Content-Length: (\d+)/i.exec(head)?.[1] ?? 0);
+          if (buf.length < end + 2 + len) return;
+          const body = buf.slice(end + 2, end + 2 + len);
+          buf = buf.slice(end + 2 + len);
+          if (stage === 0 && head.includes('auth/request')) {
+            sock.write(`auth ${password}\n\n`);
+            stage = 1;
+          } else if (stage === 1 && head.includes('command/reply')) {
+            sock.write(`event plain ${subscription}\n\n`);
+            stage = 2;
+          } else if (stage === 2 && head.includes('command/reply')) {
+            stage = 3;
+            resolve(tap);
+          } else if (head.includes('text/event-plain')) {
+            const ev: Record<string, string> = {};
+            for (const line of body.split('\n')) {
+              const i = line.indexOf(': ');
+              if (i > 0) ev[line.slice(0, i)] = decodeURIComponent(line.slice(i + 2));
+            }
+            tap.events.push(ev);
+          }
+        }
+      });
+    });
+  }
+
+  close(): void {
+    this.sock.destroy();
+  }
+}
