@@ -6,19 +6,29 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DockerRuntime } from '../src/lab/docker-runtime.js';
 import { Lab } from '../src/lab/lab.js';
+import { type LabAddresses, rtpPortRange } from '../src/lab/lab-addresses.js';
 import { labLabel } from '../src/lab/lab-teardown.js';
 import { ngRequest } from '../src/lab/ng-client.js';
 import { sipOptionsProbe } from '../src/lab/sip-options-probe.js';
 import type { StartedLab, StoppedLab } from '../src/lab/started-lab.js';
+import { renderPostgresInit } from '../src/recovery/render-postgres-init.js';
 
 const nodes = ['fs1', 'fs2', 'fs3'];
-// One role and one schema per node, the role's search_path on its schema (recovery's renderer replaces this).
-const initSql = nodes
-  .map(
-    (n) =>
-      `CREATE ROLE ${n} LOGIN PASSWORD '${n}';\nCREATE SCHEMA ${n} AUTHORIZATION ${n};\nALTER ROLE ${n} SET search_path = ${n};`,
-  )
-  .join('\n');
+// recovery's per-node layout: role fs_<node> (password = role name in a lab), schema fs_<node>, search_path on it.
+const initSql = (a: LabAddresses) =>
+  renderPostgresInit({
+    layout: 'per-node',
+    nodes: nodes.map((node, i) => ({
+      node,
+      switchname: node,
+      sipIp: a.freeswitch[i] ?? `${a.subnet.slice(0, -4)}${41 + i}`,
+      mediaIp: a.freeswitch[i] ?? `${a.subnet.slice(0, -4)}${41 + i}`,
+      profile: 'internal',
+      rtpPortMin: rtpPortRange(i + 1).min,
+      rtpPortMax: rtpPortRange(i + 1).max,
+      state: 'up' as const,
+    })),
+  }).sql;
 
 const query = async (host: string, user: string, sql: string) => {
   const client = new pg.Client({
@@ -94,8 +104,12 @@ describe('farm lab', () => {
 
   it('PostgreSQL has one role and one schema per node, each role on its own search_path', async () => {
     for (const n of nodes) {
-      const [row] = await query(lab.addresses.postgres, n, 'select current_user as u, current_schema() as s');
-      expect(row).toEqual({ u: n, s: n });
+      const [row] = await query(
+        lab.addresses.postgres,
+        `fs_${n}`,
+        'select current_user as u, current_schema() as s',
+      );
+      expect(row).toEqual({ u: `fs_${n}`, s: `fs_${n}` });
     }
   });
 
@@ -107,8 +121,8 @@ describe('farm lab', () => {
     await lab
       .host('pg')
       .exec('for i in $(seq 100); do pg_isready -q -h /run/postgresql && exit 0; sleep 0.1; done; exit 1');
-    const [row] = await query(lab.addresses.postgres, 'fs2', 'select current_schema() as s');
-    expect(row).toEqual({ s: 'fs2' });
+    const [row] = await query(lab.addresses.postgres, 'fs_fs2', 'select current_schema() as s');
+    expect(row).toEqual({ s: 'fs_fs2' });
   });
 
   it('pause freezes the proxy and unpause brings it back; disconnect cuts it off and reconnect restores its IP', async () => {

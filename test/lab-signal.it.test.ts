@@ -36,7 +36,13 @@ function labUp(id: string) {
     new Promise<void>((resolve, reject) => {
       if (re.test(out)) return resolve();
       const timer = setTimeout(() => reject(new Error(`no ${re} in output:\n${out}`)), timeoutMs);
-      waiters.push({ re, resolve: () => (clearTimeout(timer), resolve()) });
+      waiters.push({
+        re,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      });
     });
   return { child, exited, waitFor, output: () => out };
 }

@@ -28,6 +28,8 @@ export interface ImageBuildOptions {
   cacheDir?: string;
   onProgress?: (line: string) => void;
   signal?: AbortSignal;
+  /** Build under this tag instead of labImageTag() (the bench does, to leave the shared tag alone). */
+  tag?: string;
 }
 
 /** What ensureLabImage did. */
@@ -44,7 +46,7 @@ export async function ensureLabImage(
   options: ImageBuildOptions = {},
 ): Promise<ImageBuildResult> {
   const start = performance.now();
-  const tag = labImageTag();
+  const tag = options.tag ?? labImageTag();
   if (await runtime.imageExists(tag)) {
     options.onProgress?.(`[image] ${tag} present, nothing to build`);
     return { tag, built: false, durationMs: performance.now() - start };

@@ -44,7 +44,7 @@ async function report(print: (l: string) => void, body: () => Promise<void>): Pr
 
 /** Resolves `received` on the first SIGINT/SIGTERM and keeps the process alive until then (handlers alone do not). */
 function listenForStop(): { received: Promise<NodeJS.Signals>; cancel: () => void } {
-  let cancel = () => undefined as void;
+  let cancel: () => void = () => undefined;
   const received = new Promise<NodeJS.Signals>((resolve) => {
     const keepAlive = setInterval(() => undefined, 1 << 30);
     const on = (sig: NodeJS.Signals) => {
