@@ -1,6 +1,6 @@
 // Fidelity of fs-sim against FreeSWITCH 1.10.12's recorded behaviour (../shared/fixtures/freeswitch-1.10.12).
 import dgram from 'node:dgram';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -413,4 +413,40 @@ describe('fs-sim fidelity', () => {
     expect(await fs.api('show calls')).toMatch(/\n0 total\.\n$/);
     expect((await client.query('SELECT 1 FROM recovery')).rows.length).toBe(0);
   }, 60_000);
+
+  const TSV_FILES = ['recovery', 'per-node'].flatMap((d) =>
+    readdirSync(join(FIX, d))
+      .filter((f) => f.endsWith('.tsv'))
+      .map((f) => `${d}/${f}`),
+  );
+  it.each(TSV_FILES)(
+    'fidelity: every row of %s parses and recovers in fs-sim (re-INVITE answered, row re-inserted)',
+    async (tsv) => {
+      const { dsn, client } = await freshDb();
+      const fs = await node({ name: 'fs-a', ip: NODE_A, pg: dsn });
+      const uas = await Promise.all([5070, 5072, 5074, 5080].map((p) => ua(p)));
+      const file = `${FIX}/${tsv}`;
+      let text = readFileSync(file, 'utf8');
+      for (const old of ['127.0.0.2', '127.0.0.3']) text = rewriteIp(text, old, NODE_A);
+      for (const old of ['127.0.0.1', '127.0.0.11']) text = rewriteIp(text, old, UA_IP);
+      const rows = parseRecoveryTsv(text, file);
+      for (const r of rows) parseRecoveryRow(r);
+      await insertRows(client, rows);
+      expect(await fs.api('fsctl recover')).toBe(`+OK ${rows.length} session(s) recovered in total\n`);
+      const got = () => uas.flatMap((u) => u.reinvites());
+      expect(await until(() => got().length === rows.length, 3000)).toBe(true);
+      expect(new Set(got().map((s) => s.request.headers.get('Call-ID')))).toEqual(
+        new Set(rows.map((r) => parseRecoveryRow(r).callId)),
+      );
+      expect(
+        await until(async () => {
+          const after = await client.query('SELECT runtime_uuid FROM recovery');
+          return (
+            after.rows.length === rows.length &&
+            after.rows.every((x) => !rows.some((r) => r.runtime_uuid === x.runtime_uuid))
+          );
+        }, 3000),
+      ).toBe(true);
+    },
+  );
 });
