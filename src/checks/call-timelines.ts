@@ -14,6 +14,8 @@ export interface MediaGap {
   lostPackets?: number;
   /** Part of the gap during which the harness itself was stalled. */
   localStallMs: number;
+  /** Still silent when the stream stopped: endMs is the stop, not a first packet. */
+  open?: boolean;
 }
 
 /** What was seen of one direction of a call's media. */
@@ -169,6 +171,7 @@ function fold(t: CallTimeline, e: HistoryEvent): void {
         durationMs: fields.num(v, 'durationMs') ?? endMs - startMs,
         lostPackets: fields.num(v, 'lostPackets'),
         localStallMs: fields.num(v, 'localStallMs') ?? 0,
+        ...(fields.has(v, 'open') && (v as { open: unknown }).open === true ? { open: true } : {}),
       });
       break;
     }

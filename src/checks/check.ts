@@ -41,6 +41,20 @@ export interface CheckContext {
   bounds: CheckBounds;
   /** Nodes known dead after recovery, added to those the history shows (faulted and not healed, or fenced). */
   deadNodes?: readonly string[];
+  /**
+   * Lab address → node name (e.g. "198.19.7.41" → "fs1"): call.answered names the node by its Contact host,
+   * faults and the controller by name. Default: none (addresses stay as they are).
+   */
+  nodeByAddress?: Readonly<Record<string, string>>;
+}
+
+/** The node name for an address seen in SIP ("ip" or "ip:port"); unknown addresses pass through. */
+export function nodeName(
+  address: string | undefined,
+  byAddress: Readonly<Record<string, string>> = {},
+): string | undefined {
+  if (address === undefined) return undefined;
+  return byAddress[address] ?? byAddress[address.replace(/:\d+$/, '')] ?? address;
 }
 
 /** A check: pure, deterministic, never mutates the history. */

@@ -96,6 +96,29 @@ describe('media-resumes', () => {
     );
   });
 
+  it('reads an open gap (silence still running at stream stop) as never resumed, or undecided if shorter than the bound', () => {
+    const h = crash()
+      .gaps('c1', 9_990, 10_500)
+      .gap('c2', 'to-caller', 9_990, 10_500)
+      .openGap('c2', 'to-callee', 9_990, 30_000)
+      .gap('c3', 'to-caller', 29_000, 29_100)
+      .openGap('c3', 'to-callee', 29_500, 30_000)
+      .build();
+    const r = mediaResumes(h, ctx);
+    const c2 = r.perCall?.find((c) => c.callId === 'c2');
+    expect(c2?.valid).toBe(false);
+    expect(c2?.message).toContain('to-callee: silent since t=9990 ms (20010 ms until the call');
+    expect(
+      (c2!.data as { directions: { resumed: boolean; firstAfterMs?: number }[] }).directions[1],
+    ).toMatchObject({
+      resumed: false,
+      firstAfterMs: undefined,
+    });
+    const c3 = r.perCall?.find((c) => c.callId === 'c3');
+    expect(c3?.valid).toBe('unknown');
+    expect(c3?.message).toContain('observation stopped 500 ms into a silence');
+  });
+
   it('ignores calls answered after the fault or hung up before it', () => {
     const h = crash()
       .gaps('c1', 9_990, 10_500)

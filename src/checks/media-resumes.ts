@@ -13,6 +13,8 @@ export interface DirectionResumption {
   firstAfterMs?: number;
   /** The silence the fault caused (open silences measured to the call's end); 0 if media never stopped. */
   faultGapMs?: number;
+  /** Start of a silence that never ended (the call ended or observation stopped inside it). */
+  openFromMs?: number;
   /** The longest silence anywhere after the answer. */
   worstGapMs: number;
   resumed: boolean;
@@ -85,14 +87,17 @@ function directionResumption(
   if (m.startedMs === undefined && m.gaps.length === 0 && m.lastPacketMs === undefined) {
     return { ...base, valid: 'unknown', reason: `${direction}: no media was observed` };
   }
-  const gaps = m.gaps.filter((g) => g.endMs > answeredMs);
+  const after = m.gaps.filter((g) => g.endMs > answeredMs);
+  const gaps = after.filter((g) => !g.open);
   const lastGapEnd = Math.max(-Infinity, ...gaps.map((g) => g.endMs));
   const end = callEndMs(t) ?? m.statsMs ?? t.lastEventMs;
-  // silence still running when observation stopped: media.stats shows the last packet long before the end
+  // a silence still running when observation stopped: reported by the media module as an open gap, or
+  // visible in media.stats as a last packet long before the call's end
   const open: MediaGap | undefined =
-    m.lastPacketMs !== undefined && m.lastPacketMs >= lastGapEnd && end - m.lastPacketMs > boundMs
-      ? { startMs: m.lastPacketMs, endMs: end, durationMs: end - m.lastPacketMs, localStallMs: 0 }
-      : undefined;
+    after.find((g) => g.open) ??
+    (m.lastPacketMs !== undefined && m.lastPacketMs >= lastGapEnd && end - m.lastPacketMs > boundMs
+      ? { startMs: m.lastPacketMs, endMs: end, durationMs: end - m.lastPacketMs, localStallMs: 0, open: true }
+      : undefined);
   const faultGap =
     faultMs === undefined
       ? undefined
@@ -106,6 +111,7 @@ function directionResumption(
     ...base,
     worstGapMs: worst?.durationMs ?? 0,
     resumed: !open,
+    openFromMs: open?.startMs,
     lastBeforeFaultMs: faultGap?.startMs,
     firstAfterMs: faultGap && faultGap !== open ? faultGap.endMs : undefined,
     faultGapMs: faultGap ? faultGap.durationMs : faultMs !== undefined && !open ? 0 : undefined,
@@ -122,6 +128,13 @@ function directionResumption(
       lastBeforeFaultMs: last,
       valid: false,
       reason: `${direction}: call cut by the network at ${fmt(cut)} before the scenario hung it up; media never resumed`,
+    };
+  }
+  if (open && open.durationMs - open.localStallMs <= boundMs) {
+    return {
+      ...r,
+      valid: 'unknown',
+      reason: `${direction}: observation stopped ${ms(open.durationMs)} into a silence from ${fmt(open.startMs)}, before the bound ${ms(boundMs)} ran out`,
     };
   }
   if (open) {

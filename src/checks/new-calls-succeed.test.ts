@@ -40,6 +40,13 @@ describe('new-calls-succeed', () => {
     ]);
   });
 
+  it('maps the Contact address a call was answered from to its node name', () => {
+    const h = failover().answered('n1', { inviteMs: 5_100, answerMs: 5_200, node: '198.19.7.41' }).build();
+    const r = newCallsSucceed(h, { ...ctx, nodeByAddress: { '198.19.7.41': 'fs1', '198.19.7.42': 'fs2' } });
+    expect(r.perCall?.[0]?.message).toBe('answered by fs1, a node that was down');
+    expect(newCallsSucceed(h, ctx).perCall?.[0]?.message).toBe('answered in 100 ms by 198.19.7.41');
+  });
+
   it('is unknown without a fault, without calls in the window, or without an outcome', () => {
     const noFault = new HistoryBuilder().answered('c', { inviteMs: 0, answerMs: 10 }).build();
     expect(newCallsSucceed(noFault, ctx).valid).toBe('unknown');

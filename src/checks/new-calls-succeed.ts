@@ -1,6 +1,6 @@
 // Check: calls placed while the failover runs are answered, and by a live node.
 import { callTimelines } from './call-timelines.js';
-import { type CallVerdict, type Check, countVerdicts, mergeValidity } from './check.js';
+import { type CallVerdict, type Check, countVerdicts, mergeValidity, nodeName } from './check.js';
 import { deadNodesAt, runTimeline } from './run-timeline.js';
 
 /** new-calls-succeed: every call invited between the first fault and the end of recovery is answered on a live node. */
@@ -20,14 +20,12 @@ export const newCallsSucceed: Check = (history, ctx) => {
   const perCall: CallVerdict[] = calls.map((t) => {
     if (t.answeredMs !== undefined) {
       const dead = deadNodesAt(tl, t.answeredMs, ctx.deadNodes);
-      if (t.node !== undefined && dead.has(t.node)) {
-        return { callId: t.callId, valid: false, message: `answered by ${t.node}, a node that was down` };
+      const node = nodeName(t.node, ctx.nodeByAddress);
+      if (node !== undefined && dead.has(node)) {
+        return { callId: t.callId, valid: false, message: `answered by ${node}, a node that was down` };
       }
-      return {
-        callId: t.callId,
-        valid: true,
-        message: `answered in ${Math.round(t.answeredMs - (t.inviteMs ?? 0))} ms${t.node ? ` by ${t.node}` : ''}`,
-      };
+      const took = Math.round(t.answeredMs - (t.inviteMs ?? 0));
+      return { callId: t.callId, valid: true, message: `answered in ${took} ms${node ? ` by ${node}` : ''}` };
     }
     if (t.failed) {
       return {

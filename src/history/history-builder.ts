@@ -69,6 +69,20 @@ export class HistoryBuilder {
     return this.event(endMs, callId, 'info', EventKind.mediaGap, value);
   }
 
+  /** A silence still running when the stream stopped at stopMs (the media module's open gap). */
+  openGap(callId: string, direction: MediaDirection, startMs: number, stopMs: number): this {
+    const value = {
+      direction,
+      startMs,
+      endMs: stopMs,
+      durationMs: stopMs - startMs,
+      lostPackets: 0,
+      localStallMs: 0,
+      open: true,
+    };
+    return this.event(stopMs, callId, 'info', EventKind.mediaGap, value);
+  }
+
   /** The same gap in both directions. */
   gaps(callId: string, startMs: number, endMs: number): this {
     return this.gap(callId, 'to-caller', startMs, endMs).gap(callId, 'to-callee', startMs, endMs);

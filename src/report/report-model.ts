@@ -54,6 +54,8 @@ export interface ReportInput {
   meta: RunMeta;
   /** A last history line cut short by a crash, if any. */
   truncatedTail?: string;
+  /** Lab address → node name, so calls show "fs1" rather than the Contact host (see CheckContext). */
+  nodeByAddress?: Readonly<Record<string, string>>;
 }
 
 /** How a call fared, in words a VoIP engineer uses. */
@@ -188,7 +190,7 @@ function statusOf(t: CallTimeline, row: CallRow, dirs: DirectionResumption[] | u
   if (t.answeredMs === undefined) return t.failed ? 'failed' : 'no-answer';
   if (row.remoteByeMs !== undefined || t.reinviteAnswers.some((a) => !a.ok)) return 'dropped';
   if (!dirs) return 'not-at-risk';
-  if (dirs.some((d) => !d.resumed)) return 'media-lost';
+  if (dirs.some((d) => d.valid === false && !d.resumed)) return 'media-lost';
   if (dirs.some((d) => d.valid === false)) return 'slow-resume';
   return dirs.every((d) => d.valid === true) ? 'survived' : 'unknown';
 }

@@ -169,7 +169,7 @@ function callRow(
   for (const [d, ly] of lanes) {
     const lh = h / 2 - 1;
     for (const g of c.gaps[d]) {
-      if (g.endMs < from || g.startMs > to) continue;
+      if (g.open || g.endMs < from || g.startMs > to) continue; // open silences are drawn below
       const x1 = px(g.startMs);
       const w = Math.max(px(g.endMs) - x1, 1.5);
       const cls = g.durationMs > boundMs ? 'over' : 'within';
@@ -177,12 +177,12 @@ function callRow(
         `<rect class="gap ${cls} ${d}" x="${x1.toFixed(1)}" y="${ly.toFixed(1)}" width="${w.toFixed(1)}" height="${lh.toFixed(1)}" fill="${cls === 'over' ? '#d62728' : '#ff9f1c'}"><title>${x(`${c.callId} ${d}: gap ${Math.round(g.durationMs)} ms at ${fmtSec(g.startMs - t0)}`)}</title></rect>`,
       );
     }
-    const dir = c.directions[d];
-    if (dir && !dir.resumed && dir.lastBeforeFaultMs !== undefined) {
-      const x1 = px(dir.lastBeforeFaultMs);
+    const openFrom = c.directions[d]?.openFromMs;
+    if (openFrom !== undefined && openFrom <= to) {
+      const x1 = px(openFrom);
       const x2 = px(c.endMs ?? to);
       o.push(
-        `<rect class="gap open ${d}" x="${x1.toFixed(1)}" y="${ly.toFixed(1)}" width="${Math.max(x2 - x1, 1.5).toFixed(1)}" height="${lh.toFixed(1)}" fill="url(#${id}-open)"><title>${x(`${c.callId} ${d}: silent from ${fmtSec(dir.lastBeforeFaultMs - t0)}, never resumed`)}</title></rect>`,
+        `<rect class="gap open ${d}" x="${x1.toFixed(1)}" y="${ly.toFixed(1)}" width="${Math.max(x2 - x1, 1.5).toFixed(1)}" height="${lh.toFixed(1)}" fill="url(#${id}-open)"><title>${x(`${c.callId} ${d}: silent from ${fmtSec(openFrom - t0)}, never resumed`)}</title></rect>`,
       );
     }
   }
