@@ -55,7 +55,13 @@ const STEP_OF: Record<string, StepKind> = {
 function subjectOf(e: HistoryEvent): string {
   const node = fields.str(e.value, 'node');
   if (node !== undefined) return node;
-  return `${fields.str(e.value, 'from') ?? '?'}→${fields.str(e.value, 'to') ?? '?'}`;
+  // the controller names one or several migration targets
+  return `${fields.str(e.value, 'from') ?? '?'}→${fields.strs(e.value, 'to').join(',') || '?'}`;
+}
+
+/** Hosts a fault hit: the nemesis writes `targets` (a list); `target` is accepted too. */
+function targetsOf(e: HistoryEvent): string[] {
+  return [...fields.strs(e.value, 'targets'), ...fields.strs(e.value, 'target')];
 }
 
 /** Pairs invokes with their ok/fail (same kind and subject, earliest open first) into windows and steps. */
@@ -68,7 +74,7 @@ export function runTimeline(history: HistoryView): RunTimeline {
   for (const e of history) {
     if (e.kind === EventKind.fault) {
       const fault = fields.str(e.value, 'fault') ?? 'fault';
-      const targets = fields.strs(e.value, 'target');
+      const targets = targetsOf(e);
       if (e.type === 'invoke') faults.push({ fault, targets, startMs: e.timeMs, failed: false });
       else {
         const w = openFault(e.kind, fault, targets, (x) => x.effectiveMs === undefined && !x.failed);
@@ -85,7 +91,7 @@ export function runTimeline(history: HistoryView): RunTimeline {
       }
     } else if (e.kind === EventKind.heal && e.type === 'ok') {
       const fault = fields.str(e.value, 'fault') ?? 'fault';
-      const w = openFault(e.kind, fault, fields.strs(e.value, 'target'), (x) => x.endMs === undefined);
+      const w = openFault(e.kind, fault, targetsOf(e), (x) => x.endMs === undefined);
       if (w) w.endMs = e.timeMs;
     } else {
       const step = STEP_OF[e.kind];

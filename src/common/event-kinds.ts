@@ -23,12 +23,12 @@ export const EventKind = {
   // the fault did not touch cannot be told from one whose media silently stopped (the check says 'unknown')
   mediaStats: 'media.stats', // info {direction, received, lost, firstPacketMs?, lastPacketMs} (latest wins)
   // nemesis (process = 'nemesis')
-  fault: 'fault', // invoke|ok|fail {fault, target, ...}
-  heal: 'heal', // invoke|ok|fail {fault, target}
+  fault: 'fault', // invoke {fault, targets[], peers[]} | ok|fail FaultOutcome {fault, targets[], ok, durationMs, error?}
+  heal: 'heal', // invoke {fault, targets[]} | ok|fail FaultOutcome
   // failover controller (process = 'controller')
   detect: 'controller.detect', // info {node, via, sinceFaultMs?}
   fence: 'controller.fence', // invoke|ok|fail {node, method}
-  migrate: 'controller.migrate', // invoke|ok|fail {from, to, units, legs}
+  migrate: 'controller.migrate', // invoke|ok|fail {from, to: node[], ...} (ok value: legs moved per target)
   recover: 'controller.recover', // invoke|ok|fail {node, command, recovered}
   confirm: 'controller.confirm', // ok|fail {node, recovered, expected}
   // lab and runner (process = 'lab' | 'runner')

@@ -144,13 +144,17 @@ export class HistoryBuilder {
 
   /** A fault invoked at atMs, in effect okMs later. */
   fault(atMs: number, fault: string, target: string | string[], okAfterMs = 5): this {
-    this.event(atMs, 'nemesis', 'invoke', EventKind.fault, { fault, target });
-    return this.event(atMs + okAfterMs, 'nemesis', 'ok', EventKind.fault, { fault, target });
+    const targets = typeof target === 'string' ? [target] : target;
+    this.event(atMs, 'nemesis', 'invoke', EventKind.fault, { fault, targets, peers: [] });
+    const outcome = { fault, targets, ok: true, timedOut: false, durationMs: okAfterMs };
+    return this.event(atMs + okAfterMs, 'nemesis', 'ok', EventKind.fault, outcome);
   }
 
   heal(atMs: number, fault: string, target: string | string[], okAfterMs = 5): this {
-    this.event(atMs, 'nemesis', 'invoke', EventKind.heal, { fault, target });
-    return this.event(atMs + okAfterMs, 'nemesis', 'ok', EventKind.heal, { fault, target });
+    const targets = typeof target === 'string' ? [target] : target;
+    this.event(atMs, 'nemesis', 'invoke', EventKind.heal, { fault, targets });
+    const outcome = { fault, targets, ok: true, timedOut: false, durationMs: okAfterMs };
+    return this.event(atMs + okAfterMs, 'nemesis', 'ok', EventKind.heal, outcome);
   }
 
   detect(atMs: number, node: string, via = 'probe'): this {
@@ -162,9 +166,23 @@ export class HistoryBuilder {
     return this.event(endMs, 'controller', 'ok', EventKind.fence, { node, method });
   }
 
-  migrate(startMs: number, endMs: number, from: string, to: string, legs = 0): this {
-    this.event(startMs, 'controller', 'invoke', EventKind.migrate, { from, to, units: legs / 2, legs });
-    return this.event(endMs, 'controller', 'ok', EventKind.migrate, { from, to, units: legs / 2, legs });
+  /** A migration as the controller records it: `to` is the list of target nodes. */
+  migrate(startMs: number, endMs: number, from: string, to: string | string[], legs = 0): this {
+    const targets = typeof to === 'string' ? [to] : to;
+    this.event(startMs, 'controller', 'invoke', EventKind.migrate, {
+      from,
+      to: targets,
+      spread: targets.length > 1,
+    });
+    const value = {
+      from,
+      to: targets,
+      ok: true,
+      timedOut: false,
+      durationMs: endMs - startMs,
+      value: { [targets[0] ?? '?']: legs },
+    };
+    return this.event(endMs, 'controller', 'ok', EventKind.migrate, value);
   }
 
   recover(startMs: number, endMs: number, node: string, recovered = 0): this {
