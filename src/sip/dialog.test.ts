@@ -63,4 +63,19 @@ describe('Dialog', () => {
     expect(bye.uri).toBe('sip:127.0.0.20');
     expect(bye.headers.getAll('Route')).toEqual(['<sip:fs@127.0.0.41>']);
   });
+
+  it('snapshot/restore keeps identity, CSeq space and route set (a recovering node re-INVITEs from it)', () => {
+    const req = invite();
+    const d = Dialog.asUac(
+      req,
+      makeResponse(req, 200, { toTag: 't', headers: [['Contact', '<sip:fs@127.0.0.41>']] }),
+    );
+    d.createRequest('INFO');
+    const again = Dialog.restore(JSON.parse(JSON.stringify(d.snapshot())));
+    const re = again.createRequest('INVITE', { cseq: 123331595 });
+    expect(re.headers.get('CSeq')).toBe('123331595 INVITE');
+    expect(again.createRequest('BYE').headers.get('CSeq')).toBe('123331596 BYE');
+    expect(re.headers.getAll('Route')).toEqual(d.routeSet);
+    expect(again.snapshot()).toMatchObject({ callId: 'd1', localTag: 'ours', remoteTag: 't' });
+  });
 });

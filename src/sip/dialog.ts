@@ -13,6 +13,20 @@ export interface DialogCheck {
   targetRefreshed?: { from: string; to: string };
 }
 
+/** A dialog as plain data: what a B2BUA stores to rebuild it elsewhere (e.g. a recovering node). */
+export interface DialogState {
+  callId: string;
+  localTag: string;
+  remoteTag: string;
+  /** Local and remote name-addr (From/To without tag). */
+  localUri: string;
+  remoteUri: string;
+  localSeq: number;
+  remoteSeq?: number;
+  remoteTarget: string;
+  routeSet: string[];
+}
+
 /** Dialog state, created by a 2xx (UAC, 12.1.2) or by answering (UAS, 12.1.1). */
 export class Dialog {
   private constructor(
@@ -65,6 +79,31 @@ export class Dialog {
     );
   }
 
+  /** Rebuilds a dialog from stored state (a recovering FreeSWITCH does this from its recovery row). */
+  static restore(s: DialogState): Dialog {
+    const { callId, localTag, remoteTag, localUri, remoteUri, localSeq, remoteSeq, remoteTarget, routeSet } =
+      s;
+    return new Dialog(callId, localTag, remoteTag, localUri, remoteUri, localSeq, remoteSeq, remoteTarget, [
+      ...routeSet,
+    ]);
+  }
+
+  /** The dialog as plain data (JSON-safe). */
+  snapshot(): DialogState {
+    const { callId, localTag, remoteTag, localUri, remoteUri, localSeq, remoteTarget } = this;
+    const base = {
+      callId,
+      localTag,
+      remoteTag,
+      localUri,
+      remoteUri,
+      localSeq,
+      remoteTarget,
+      routeSet: [...this.routeSet],
+    };
+    return this.remoteSeq === undefined ? base : { ...base, remoteSeq: this.remoteSeq };
+  }
+
   /** Checks an in-dialog request and refreshes the remote target on INVITE/UPDATE (RFC 3261 12.2.2). */
   receiveRequest(req: SipRequest): DialogCheck {
     const seq = cseqOf(req)?.seq ?? 0;
@@ -93,6 +132,8 @@ export class Dialog {
     opts: { cseq?: number; body?: string; contentType?: string; contact?: string } = {},
   ): SipRequest {
     const seq = opts.cseq ?? ++this.localSeq;
+    // a chosen CSeq (a recovery re-INVITE's big one) moves the space on; ACK/CANCEL reuse, never move it
+    if (method !== 'ACK' && method !== 'CANCEL') this.localSeq = Math.max(this.localSeq, seq);
     const h = new SipHeaders();
     const first = this.routeSet[0];
     let uri = this.remoteTarget;

@@ -10,6 +10,11 @@ export interface UdpTransportOptions {
   port?: number;
   /** Called on socket send/receive errors (they never throw). */
   onError?: (e: Error) => void;
+  /**
+   * Socket receive buffer in bytes, default 4 MiB (the kernel caps it at net.core.rmem_max): hundreds of
+   * calls set up at once must survive a stalled event loop without the kernel dropping INVITEs.
+   */
+  recvBufferBytes?: number;
 }
 
 /** A bound UDP socket implementing Transport. */
@@ -36,6 +41,11 @@ export class UdpTransport implements Transport {
       socket.once('error', reject);
       socket.bind(opts.port ?? 0, opts.address, () => {
         socket.off('error', reject);
+        try {
+          socket.setRecvBufferSize(opts.recvBufferBytes ?? 4 * 1024 * 1024);
+        } catch {
+          // not fatal: the default buffer works, retransmission covers what it drops
+        }
         const a = socket.address();
         resolve(new UdpTransport(socket, { address: a.address, port: a.port }, opts.onError ?? (() => {})));
       });
