@@ -71,6 +71,8 @@ export class CallGenerator {
     private readonly opts: CallGeneratorOptions,
     readonly caller: UserAgent,
     readonly callee: UserAgent,
+    /** SIP Call-ID of a leg -> the call's history process (callee legs through FreeSWITCH have their own). */
+    private readonly legs: Map<string, string>,
   ) {
     this.clock = opts.clock ?? systemClock;
     callee.onInvite((inv) => void this.onCalleeInvite(inv));
@@ -83,11 +85,12 @@ export class CallGenerator {
       ...(opts.timers ? { timers: opts.timers } : {}),
       ...(opts.log ? { log: opts.log } : {}),
     };
+    const legs = new Map<string, string>();
     const findings =
       (side: 'caller' | 'callee') => (f: { finding: string; detail: string; callId?: string }) =>
         opts.sink({
           timeMs: (opts.clock ?? systemClock).nowMs(),
-          process: f.callId ?? 'sip',
+          process: (f.callId && legs.get(f.callId)) || f.callId || 'sip',
           type: 'info',
           kind: EventKind.sipFinding,
           value: { side, finding: f.finding, detail: f.detail },
@@ -115,7 +118,7 @@ export class CallGenerator {
       strictCseq: strict,
       onFinding: findings('callee'),
     });
-    return new CallGenerator(opts, caller, callee);
+    return new CallGenerator(opts, caller, callee, legs);
   }
 
   /** Where the callee UA listens (FreeSWITCH's bridge target). */
@@ -229,6 +232,7 @@ export class CallGenerator {
       side: 'callee',
       expect: { callKey: call.callKey, side: 'caller' },
     });
+    this.legs.set(inv.callId, call.callId);
     call.acceptCallee(inv, stream);
   }
 }
