@@ -9,6 +9,7 @@ import { Recoverer } from './recoverer.js';
 import { PgRecoveryStore, type RecoveryStore } from './recovery-store.js';
 import { ChannelRegistry, RowWriter, type SimContext } from './sim-context.js';
 import { SqlQueue } from './sql-queue.js';
+import { SqliteRecoveryStore } from './sqlite-recovery-store.js';
 
 /** Options of FsSimNode.start. */
 export interface FsSimNodeOptions {
@@ -31,7 +32,7 @@ export class FsSimNode {
   /** Opens the core DB, binds SIP and ESL, and is ready for calls (nothing is recovered at start). */
   static async start(config: FsSimConfig, opts: FsSimNodeOptions = {}): Promise<FsSimNode> {
     const log = opts.log ?? (() => {});
-    const store: RecoveryStore = FsSimNode.openStore(config);
+    const store: RecoveryStore = await FsSimNode.openStore(config);
     await store.ensureSchema();
     const node = {
       coreUuid: randomUUID(),
@@ -94,9 +95,9 @@ export class FsSimNode {
     return self;
   }
 
-  private static openStore(config: FsSimConfig): RecoveryStore {
+  private static async openStore(config: FsSimConfig): Promise<RecoveryStore> {
     if ('pg' in config.db) return new PgRecoveryStore(config.db.pg);
-    throw new Error(`core DB sqlite (${config.db.sqlite}) is not implemented in fs-sim yet; use db.pg`);
+    return SqliteRecoveryStore.open(config.db.sqlite);
   }
 
   /** Graceful stop (SIGTERM, fsctl shutdown): BYE on every channel, rows deleted, sockets closed. */
