@@ -1,9 +1,12 @@
 // The `zerodrop` command: wires the concept folders' commands together (the only place besides the runner that does).
 import { Command } from 'commander';
 import { ZERODROP_VERSION } from './common/version.js';
+import { fsSimRole } from './freeswitch/fs-sim-role.js';
 import { imageFreeswitchCommand } from './freeswitch/image-freeswitch-command.js';
+import type { FreeswitchRole } from './lab/freeswitch-role.js';
 import { imageCommand, labCommand, setupCommand } from './lab/lab-command.js';
 import { postgresInitFor } from './scenario/lab-wiring.js';
+import { analyzeCommand, demoCommand, runCommand } from './scenario/run-command.js';
 
 /** Builds the command tree. */
 export function buildCli(): Command {
@@ -11,9 +14,24 @@ export function buildCli(): Command {
     .version(ZERODROP_VERSION)
     .description('prove a FreeSWITCH HA setup loses no answered call')
     .showHelpAfterError();
+  program.addCommand(runCommand());
+  program.addCommand(demoCommand());
+  program.addCommand(analyzeCommand());
   program.addCommand(setupCommand());
   program.addCommand(imageCommand().addCommand(imageFreeswitchCommand()));
-  program.addCommand(labCommand({ postgresInitSql: postgresInitFor('per-node') }));
+  // fs-sim by default; its bundle is read only when a lab really places FreeSWITCH nodes.
+  let role: FreeswitchRole | undefined;
+  const lazyFsSim: FreeswitchRole = (node) => {
+    role ??= fsSimRole({ eslPassword: 'zerodrop' });
+    return role(node);
+  };
+  program.addCommand(
+    labCommand({
+      postgresInitSql: postgresInitFor('per-node'),
+      freeswitchRole: lazyFsSim,
+      defaultFreeswitchNodes: 3,
+    }),
+  );
   return program;
 }
 

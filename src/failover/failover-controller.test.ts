@@ -75,3 +75,16 @@ describe('FailoverController', () => {
     expect(log.filter((l) => l.startsWith('recover')).sort()).toEqual(['recover fs2', 'recover fs3']);
   });
 });
+
+describe('FailoverController safety', () => {
+  it('does not fence the last live node: with nowhere to move calls it leaves the node alone', async () => {
+    const log: string[] = [];
+    const st = { alive: false, log };
+    const c = new FailoverController([node('fs1', st), node('fs2', st)], mover(log));
+    expect((await c.failover('fs1')).ok).toBe(true);
+    const out = await c.failover('fs2');
+    expect(out.ok).toBe(false);
+    expect(out.step).toBe('select');
+    expect(log).toEqual(['fence fs1', 'move fs1->fs2', 'recover fs2']);
+  });
+});

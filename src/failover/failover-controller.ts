@@ -11,7 +11,8 @@ import { type DetectorState, initialDetectorState, observeProbe } from './failur
 export interface FailoverControllerOptions {
   /** Time between probes of one node (default 500; down to 100). */
   probeIntervalMs?: number;
-  /** A probe that takes longer counts as failed (default: the interval). */
+  /** A probe that takes longer counts as failed (default 1000, at least the interval): a loaded but healthy
+   * node must not look dead, while a crashed one refuses the connection at once. */
   probeTimeoutMs?: number;
   /** Consecutive failed probes that declare a node dead (default 3). */
   failuresToDeclareDead?: number;
@@ -53,7 +54,7 @@ export class FailoverController {
     const probeIntervalMs = options.probeIntervalMs ?? 500;
     this.opts = {
       probeIntervalMs,
-      probeTimeoutMs: options.probeTimeoutMs ?? probeIntervalMs,
+      probeTimeoutMs: options.probeTimeoutMs ?? Math.max(1_000, probeIntervalMs),
       failuresToDeclareDead: options.failuresToDeclareDead ?? 3,
       spread: options.spread ?? false,
     };
@@ -136,6 +137,17 @@ export class FailoverController {
     if (this.failedOver.has(nodeName))
       return { ...out, ok: true, step: 'done', error: 'already failed over' };
 
+    // With nowhere to move the calls, fencing would only turn a doubt into an outage: leave the node be.
+    const targets = this.liveNodes().filter((n) => n !== nodeName);
+    if (targets.length === 0) {
+      this.emit('fail', EventKind.migrate, {
+        from: nodeName,
+        to: [],
+        error: 'no live node to take the calls; not fenced',
+      });
+      return { ...out, step: 'select', error: 'no live node to take the calls; not fenced' };
+    }
+
     // Fence first: a node that may still be alive must not keep its calls while another recovers them.
     this.emit('invoke', EventKind.fence, { node: nodeName, reason });
     const fenced = await node.fence();
@@ -143,8 +155,6 @@ export class FailoverController {
     if (!fenced.ok) return { ...out, error: `fence failed, calls left in place: ${fenced.error ?? ''}` };
     this.failedOver.add(nodeName);
 
-    const targets = this.liveNodes().filter((n) => n !== nodeName);
-    if (targets.length === 0) return { ...out, step: 'select', error: 'no live node to take the calls' };
     const chosen = this.opts.spread ? targets : targets.slice(0, 1);
 
     this.emit('invoke', EventKind.migrate, { from: nodeName, to: chosen, spread: this.opts.spread });

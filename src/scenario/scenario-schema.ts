@@ -1,5 +1,6 @@
 // The scenario: a plain typed value (topology, workload, steps, bounds, expected verdict), validated by zod.
 import { z } from 'zod';
+import { CHECK_NAMES, type CheckName as RegistryCheckName } from '../checks/check-registry.js';
 
 /** Which hosts a fault hits; chosen by the seed when not explicit. */
 export const TargetSchema = z.union([
@@ -74,13 +75,17 @@ export const StepSchema = z.discriminatedUnion('step', [
   z.object({ step: z.literal('hangup') }).strict(),
 ]);
 
-export const CheckNameSchema = z.enum([
-  'media-resumes',
-  'no-drop',
-  'no-crossed-or-doubled',
-  'recovery-rows',
-  'new-calls-during-failover',
-]);
+export const CheckNameSchema = z.enum(CHECK_NAMES as [RegistryCheckName, ...RegistryCheckName[]]);
+
+/** A predicted failure of one check (a demonstration scenario). */
+export const ExpectationSchema = z
+  .object({
+    valid: z.union([z.literal(false), z.literal('unknown')]).default(false),
+    why: z.string().min(1),
+    failingCalls: z.union([z.number().int().min(0), z.array(z.string())]).optional(),
+    matching: z.string().optional(),
+  })
+  .strict();
 
 export const ScenarioSchema = z
   .object({
@@ -97,11 +102,8 @@ export const ScenarioSchema = z
       .strict()
       .default({ mediaResumeMs: 5_000 }),
     checks: z.array(CheckNameSchema).optional(),
-    /** A demonstration scenario passes when exactly these checks fail. */
-    expect: z
-      .object({ verdict: z.enum(['valid', 'invalid']), failing: z.array(CheckNameSchema).default([]) })
-      .strict()
-      .default({ verdict: 'valid', failing: [] }),
+    /** A demonstration scenario passes when exactly these checks fail as predicted; the rest must pass. */
+    expectFailures: z.partialRecord(CheckNameSchema, ExpectationSchema).default({}),
     seed: z.number().int().nonnegative().optional(),
   })
   .strict();

@@ -1,0 +1,64 @@
+// The failover controller's ports wired to a real lab: ESL probes and recover, container kill as the fence,
+// the recovery store for the moves.
+import { errorMessage } from '../common/errors.js';
+import type { ActionResult } from '../common/result.js';
+import type { CallMover, FailoverNode } from '../failover/failover-ports.js';
+import { EslEndpoint } from '../freeswitch/esl-endpoint.js';
+import type { LabHost } from '../lab/lab-host.js';
+import { migrateCalls } from '../recovery/migrate-calls.js';
+import type { RecoveryStore } from '../recovery/recovery-store.js';
+import type { NodeEsl } from './node-control.js';
+
+/** A lab FreeSWITCH node for the controller; the fence is SIGKILL of its container (never a hangup). */
+export function labFailoverNode(host: LabHost, esl: NodeEsl): FailoverNode & { close(): Promise<void> } {
+  // One kept connection per node: probing every 100 ms with a new TCP+auth each time loads a busy node for nothing.
+  const endpoint = new EslEndpoint({ ...esl, connectTimeoutMs: 1_000, commandTimeoutMs: 10_000 });
+  return {
+    name: host.name,
+    probe: (signal) => endpoint.probe(signal, { timeoutMs: 1_000 }),
+    fence: async () => {
+      const r = await host.kill('SIGKILL');
+      // A container that is already dead is fenced: the kill's "not running" error is no failure.
+      if (!r.ok && /not running|is not running|No such container/i.test(r.error ?? ''))
+        return { ...r, ok: true };
+      return r;
+    },
+    recover: () => endpoint.recover({ timeoutMs: 10_000 }),
+    close: () => endpoint.close(),
+  };
+}
+
+/** Moves through the recovery store; value = legs moved per target. */
+export function storeMover(store: RecoveryStore): CallMover {
+  return {
+    async moveAll(from, targets, spread): Promise<ActionResult<Record<string, number>>> {
+      const started = performance.now();
+      try {
+        const report = await migrateCalls(
+          spread ? { store, from, spread: [...targets] } : { store, from, to: targets[0]! },
+        );
+        const perTarget: Record<string, number> = {};
+        for (const c of report.calls)
+          if (c.status === 'moved' && c.target)
+            perTarget[c.target] = (perTarget[c.target] ?? 0) + c.uuids.length;
+        const failed = report.calls.filter((c) => c.status === 'failed' || c.status === 'skipped');
+        return {
+          ok: failed.length === 0,
+          timedOut: false,
+          durationMs: performance.now() - started,
+          value: perTarget,
+          ...(failed.length
+            ? { error: failed.map((c) => `${c.unitId}: ${c.status} ${c.reason ?? ''}`.trim()).join('; ') }
+            : {}),
+        };
+      } catch (e) {
+        return {
+          ok: false,
+          timedOut: false,
+          durationMs: performance.now() - started,
+          error: errorMessage(e),
+        };
+      }
+    },
+  };
+}

@@ -1,0 +1,24 @@
+// What runs on the FreeSWITCH nodes: fs-sim (CI, the default) or a real FreeSWITCH from the user's image.
+
+import { fsSimRole } from '../freeswitch/fs-sim-role.js';
+import { labDialplan } from '../freeswitch/lab-dialplan.js';
+import { realFreeswitchRole } from '../freeswitch/real-freeswitch-role.js';
+import type { FreeswitchRole } from '../lab/freeswitch-role.js';
+
+/** The implementation under test. */
+export type UnderTest = { kind: 'fs-sim' } | { kind: 'freeswitch'; image: string; binary?: string };
+
+/** The lab role for it; every node gets the same ESL password and the lab dialplan. */
+export function underTestRole(
+  u: UnderTest,
+  o: { eslPassword: string; coreDb: 'postgres' | 'sqlite' },
+): FreeswitchRole {
+  if (u.kind === 'fs-sim') return fsSimRole({ eslPassword: o.eslPassword, coreDb: o.coreDb });
+  return (node) =>
+    realFreeswitchRole({
+      image: u.image,
+      ...(u.binary ? { binary: u.binary } : {}),
+      eslPassword: o.eslPassword,
+      dialplan: labDialplan(node.addresses.gateway),
+    })(node);
+}
