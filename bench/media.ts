@@ -22,6 +22,10 @@ interface RunResult {
   seconds: number;
   cpuPctOfOneCore: number;
   cpuMsPerCallPerSecond: number;
+  /** CPU per packet sent or received (us): comparable across runs even when a starved worker skips slots. */
+  cpuUsPerPacket: number;
+  /** Packets sent in the window as % of the schedule (below 100 = the worker was starved and skipped). */
+  sendRatePct: number;
   packetsSent: number;
   packetsReceived: number;
   packetsLost: number;
@@ -76,6 +80,9 @@ async function run(calls: number, seconds: number): Promise<RunResult> {
   );
   await delay(1_000); // let every stream reach steady state before measuring
 
+  const packetsIn = (): number =>
+    sum(pairs.flatMap((p) => [p.caller.stats(), p.callee.stats()]).map((s) => s.sent + s.received));
+  const packets0 = packetsIn();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   // Known gaps: the caller of a few calls withholds its packets (sequence consumed, like network loss).
@@ -90,6 +97,7 @@ async function run(calls: number, seconds: number): Promise<RunResult> {
   await delay(seconds * 1000);
   const cpu = process.cpuUsage(cpu0);
   const wallMs = performance.now() - t0;
+  const packetsHandled = packetsIn() - packets0;
   // A pause whose every slot fell into a local stall withheld nothing: there is no gap to measure.
   const truth = (await Promise.all(injections)).filter((t) => t.slots > 0);
   if (process.env.BENCH_DEBUG) console.error('injected', JSON.stringify(truth));
@@ -136,6 +144,8 @@ async function run(calls: number, seconds: number): Promise<RunResult> {
     seconds,
     cpuPctOfOneCore: round((100 * cpuMs) / wallMs),
     cpuMsPerCallPerSecond: round(cpuMs / calls / (wallMs / 1000), 3),
+    cpuUsPerPacket: round((cpuMs * 1000) / packetsHandled, 2),
+    sendRatePct: round((100 * (packetsHandled / 2)) / (calls * 2 * (wallMs / PTIME_MS))),
     packetsSent: sum(stats.map((s) => s.sent)),
     packetsReceived: sum(stats.map((s) => s.received)),
     packetsLost: sum(stats.map((s) => s.lost)) - injectedSlots,
@@ -172,6 +182,8 @@ async function main(): Promise<void> {
     'seconds',
     'cpuPctOfOneCore',
     'cpuMsPerCallPerSecond',
+    'cpuUsPerPacket',
+    'sendRatePct',
     'packetsSent',
     'packetsReceived',
     'packetsLost',

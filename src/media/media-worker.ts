@@ -144,7 +144,7 @@ class WorkerStream {
     this.rtpTimestamp = (this.rtpTimestamp + PAYLOAD_BYTES) >>> 0;
     this.socket.send(buf, this.remotePort, this.remoteIp);
     this.counters[Counter.sent]! += 1;
-    this.lastSentAtMs = nowMs();
+    this.lastSentAtMs = tickNowMs;
     if (pause && deadlineMs >= pause.untilMs) {
       this.pendingPause = undefined;
       // What was really on the wire: from the last packet before the pause to this one, minus one ptime.
@@ -161,8 +161,12 @@ function noteStall(at: number): void {
   if (w) queue({ stall: w });
 }
 
+/** Time of the tick (or start) now sending: one clock read per batch, not per packet. */
+let tickNowMs = 0;
+
 function tick(): void {
   const now = nowMs();
+  tickNowMs = now;
   noteStall(now);
   for (const s of streams.values()) {
     if (s.sending && s.schedule) s.schedule.run(now, s.onSlot);
@@ -205,6 +209,7 @@ function maybeBegin(s: WorkerStream): void {
   if (!s.wantSend || s.sending || s.remotePort === 0) return;
   s.sending = true;
   const now = nowMs();
+  tickNowMs = now;
   s.schedule ??= new SendSchedule(now, config.ptimeMs, config.maxCatchUp);
   s.schedule.run(now, s.onSlot);
 }

@@ -41,7 +41,18 @@ export class StallLog {
   check(nowMs: number): StallWindow | undefined {
     const last = this.lastBeatMs;
     if (last === undefined || nowMs - last <= this.expectedBeatMs + this.toleranceMs) return undefined;
-    return this.add({ startMs: last + this.expectedBeatMs, endMs: nowMs });
+    const startMs = last + this.expectedBeatMs;
+    const open = this.windows[this.windows.length - 1];
+    if (open !== undefined && open.startMs === startMs) {
+      // The same stall still running (one call per datagram): just extend it.
+      if (nowMs > open.endMs) {
+        this.totalStallMs += nowMs - open.endMs;
+        open.endMs = nowMs;
+        this.maxStallMs = Math.max(this.maxStallMs, nowMs - startMs);
+      }
+      return open;
+    }
+    return this.add({ startMs, endMs: nowMs });
   }
 
   /** Records a window measured here or by another thread; keeps windows sorted and merged. */
