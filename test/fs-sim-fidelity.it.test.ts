@@ -218,7 +218,7 @@ describe('fs-sim fidelity', () => {
     const bleg = [...callee.media.values()][0];
     expect(bleg).toBeDefined();
     const probes = [...calls.map((c) => c.probe), bleg as NonNullable<typeof bleg>];
-    for (const p of probes) expect(await p.countFor(600)).toBeGreaterThan(15);
+    for (const p of probes) expect(await p.countFor(600)).toBeGreaterThan(8);
     expect(
       await until(async () => (await client.query('SELECT 1 FROM recovery')).rows.length === 4, 3000),
     ).toBe(true);
@@ -234,7 +234,7 @@ describe('fs-sim fidelity', () => {
     expect(await until(() => caller.reinvites().length === 3 && callee.reinvites().length === 1, 3000)).toBe(
       true,
     );
-    for (const p of probes) expect(await p.countFor(1000)).toBeGreaterThan(30);
+    for (const p of probes) expect(await p.countFor(1000)).toBeGreaterThan(15);
     // crossed media would show up as packets from the wrong fs-sim port; each probe hears its own leg's port
     const reinviteSdpPorts = [...caller.reinvites(), ...callee.reinvites()].map((s) =>
       Number(/m=audio (\d+)/.exec(s.request.body)?.[1]),
@@ -251,9 +251,19 @@ describe('fs-sim fidelity', () => {
     expect(await until(() => caller.reinvites().length === 6 && callee.reinvites().length === 2, 3000)).toBe(
       true,
     );
-    for (const p of probes) expect(await p.countFor(1000)).toBeGreaterThan(30);
+    for (const p of probes) expect(await p.countFor(1000)).toBeGreaterThan(15);
     const second = caller.reinvites().slice(3);
     for (const s of second) expect(s.request.headers.get('To')).toContain('sipp@');
+    // the caller hangs up the bridged call: fs-sim ends the B-leg with BYE, and (a sofia quirk the crash2
+    // pcap shows) that BYE carries the stored recover Via literally, branch of the previous INVITE included
+    expect(await caller.bye(calls[2] as NonNullable<(typeof calls)[2]>)).toBe(200);
+    expect(await until(() => callee.seen.some((s) => s.request.method === 'BYE'), 3000)).toBe(true);
+    const byeVia = callee.seen.find((s) => s.request.method === 'BYE')?.request.headers.get('Via') ?? '';
+    const branch = (v: string | undefined) => /branch=([^;]+)/.exec(v ?? '')?.[1];
+    expect(branch(byeVia)).toBe(branch(callee.reinvites()[0]?.request.headers.get('Via')));
+    expect(
+      await until(async () => (await client.query('SELECT 1 FROM recovery')).rows.length === 2, 2000),
+    ).toBe(true);
   });
 
   it("fidelity: shared-table hazard: fsctl recover on node B takes node A's live call", async () => {

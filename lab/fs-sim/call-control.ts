@@ -24,7 +24,11 @@ export class CallControl {
   handle(inc: IncomingRequest): void {
     const req = inc.request;
     const inDialog = tagOf(req.headers.get('To')) !== undefined;
-    if (req.method === 'ACK') return;
+    if (req.method === 'ACK') {
+      const acked = this.ctx.channels.byCall(callIdOf(req));
+      if (acked) acked.acked = true;
+      return;
+    }
     if (!inDialog && (req.method === 'INVITE' || req.method === 'OPTIONS') && this.ctx.standby) {
       inc.respond(503, { reason: 'System Paused', headers: SOFIA_HEADERS });
       return;
@@ -177,14 +181,34 @@ export class CallControl {
       }
     } else this.startMedia(chan);
     chan.doc = legCdr(node, facts, cdrTail(node, facts, randomUUID()));
+    if (inc.transaction && inc.transaction.state !== 'Proceeding') {
+      // CANCELled (487 sent) while we set up: nothing was answered, nothing is tracked
+      rtp.close();
+      if (bleg) this.hangup(bleg, 'ORIGINATOR_CANCEL', true);
+      return;
+    }
     this.ctx.channels.add(chan);
-    inc.respond(200, {
+    const ok = inc.respond(200, {
       toTag: localTag,
       headers: [['Contact', contact], ...SOFIA_HEADERS, ['Content-Type', 'application/sdp']],
       body: localSdp,
     });
+    this.retransmitUntilAck(chan, () => this.ctx.endpoint.sendResponse(ok));
     this.ctx.publish({ name: 'CHANNEL_ANSWER', headers: { 'Unique-ID': uuid, 'Call-Direction': 'inbound' } });
     this.ctx.rows.track(chan);
+  }
+
+  /** RFC 3261 13.3.1.4: the UAS core resends its 2xx (T1 doubling to T2) until the ACK comes, 64*T1 at most. */
+  private retransmitUntilAck(chan: Channel, resend: () => void): void {
+    const { T1, T2 } = { T1: 500, T2: 4000 };
+    const deadline = Date.now() + 64 * T1;
+    const tick = (ms: number) =>
+      setTimeout(() => {
+        if (chan.acked || chan.state === 'hungup' || Date.now() > deadline) return;
+        resend();
+        tick(Math.min(2 * ms, T2));
+      }, ms);
+    tick(T1);
   }
 
   /** Media for a non-bridged leg by its application. */

@@ -38,6 +38,8 @@ export interface Channel {
   /** The current CDR (what the row holds once written). */
   doc: CdrDocument;
   state: 'answered' | 'recovering' | 'hungup';
+  /** The peer ACKed our 2xx (inbound legs). */
+  acked?: boolean;
   recovered: boolean;
   /** True once an INSERT for this leg was queued (later changes are UPDATEs). */
   tracked: boolean;

@@ -4,7 +4,7 @@ import { parseRemoteMedia } from '../../src/sip/session-description.js';
 import { makeRequest } from '../../src/sip/sip-message.js';
 import type { CallControl } from './call-control.js';
 import type { Channel, ChannelApp } from './channel.js';
-import { sdpSessionId, sofiaToken, timeCseq } from './fs-sip.js';
+import { sdpSessionId, sofiaToken, timeCseq, USER_AGENT } from './fs-sip.js';
 import { recoveredVariables } from './recovered-vars.js';
 import { buildRecoveryReinvite, recoveryRoute } from './recovery-reinvite.js';
 import { parseRecoveryRow, type StoredLeg } from './recovery-row.js';
@@ -104,12 +104,10 @@ export class Recoverer {
     const { node, hostIp, endpoint, config } = this.ctx;
     const out = buildRecoveryReinvite(
       leg,
-      { sipIp: node.sipIp, sipPort: node.sipPort, hostIp, userAgent: '' },
+      { sipIp: node.sipIp, sipPort: node.sipPort, hostIp, userAgent: USER_AGENT },
       { cseq, branch: `z9hG4bK${sofiaToken()}`, sdpSessionId: sdpSessionId() },
     );
     const headers = out.headers.filter(([k]) => k !== 'Content-Length');
-    const ua = headers.find(([k]) => k === 'User-Agent');
-    if (ua) ua[1] = 'fs-sim (emulating FreeSWITCH-mod_sofia/1.10.12)';
     const from = headers.find(([k]) => k === 'From')?.[1] ?? '';
     const to = headers.find(([k]) => k === 'To')?.[1] ?? '';
     const chan = this.channelOf(leg, rtp, from, to, out.requestUri);
