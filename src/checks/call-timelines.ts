@@ -200,10 +200,20 @@ function fold(t: CallTimeline, e: HistoryEvent): void {
       t.doubled.push({
         timeMs: at,
         direction: fields.str(v, 'direction'),
-        sources: fields.strs(v, 'sources'),
+        sources: sourcesOf(v),
       });
       break;
   }
+}
+
+/** Media sources as "ip:port#ssrc" (the media module writes {address, ssrc} objects). */
+function sourcesOf(v: unknown): string[] {
+  return fields.arr(v, 'sources').map((s) => {
+    if (typeof s === 'string') return s;
+    const address = fields.str(s, 'address') ?? '?';
+    const ssrc = fields.num(s, 'ssrc') ?? fields.str(s, 'ssrc');
+    return ssrc === undefined ? address : `${address}#${ssrc}`;
+  });
 }
 
 /** When the call ended: scenario hangup, a BYE, or its failure; undefined while it was still up. */

@@ -43,7 +43,7 @@ export interface CheckContext {
   deadNodes?: readonly string[];
   /**
    * Lab address → node name (e.g. "198.19.7.41" → "fs1"): call.answered names the node by its Contact host,
-   * faults and the controller by name. Default: none (addresses stay as they are).
+   * faults and the controller by name. Default: the [name, ip] pairs of the history's lab.up event.
    */
   nodeByAddress?: Readonly<Record<string, string>>;
 }

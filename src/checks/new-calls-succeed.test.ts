@@ -45,6 +45,18 @@ describe('new-calls-succeed', () => {
     const r = newCallsSucceed(h, { ...ctx, nodeByAddress: { '198.19.7.41': 'fs1', '198.19.7.42': 'fs2' } });
     expect(r.perCall?.[0]?.message).toBe('answered by fs1, a node that was down');
     expect(newCallsSucceed(h, ctx).perCall?.[0]?.message).toBe('answered in 100 ms by 198.19.7.41');
+    // the lab.up event of the run names hosts too, so a stored run maps without help
+    const withLab = failover()
+      .event(0, 'lab', 'ok', 'lab.up', {
+        id: 'l1',
+        hosts: [
+          ['fs1', '198.19.7.41'],
+          ['fs2', '198.19.7.42'],
+        ],
+      })
+      .answered('n1', { inviteMs: 5_100, answerMs: 5_200, node: '198.19.7.41' })
+      .build();
+    expect(newCallsSucceed(withLab, ctx).perCall?.[0]?.message).toBe('answered by fs1, a node that was down');
   });
 
   it('is unknown without a fault, without calls in the window, or without an outcome', () => {

@@ -1,12 +1,14 @@
 // Check: calls placed while the failover runs are answered, and by a live node.
 import { callTimelines } from './call-timelines.js';
 import { type CallVerdict, type Check, countVerdicts, mergeValidity, nodeName } from './check.js';
+import { labHostsByAddress } from './lab-hosts.js';
 import { deadNodesAt, runTimeline } from './run-timeline.js';
 
 /** new-calls-succeed: every call invited between the first fault and the end of recovery is answered on a live node. */
 export const newCallsSucceed: Check = (history, ctx) => {
   const name = 'new-calls-succeed';
   const tl = runTimeline(history);
+  const byAddress = { ...labHostsByAddress(history), ...ctx.nodeByAddress };
   if (tl.firstFaultMs === undefined)
     return { name, valid: 'unknown', details: 'no fault in the history, so no failover window' };
   const from = tl.firstFaultMs;
@@ -20,7 +22,7 @@ export const newCallsSucceed: Check = (history, ctx) => {
   const perCall: CallVerdict[] = calls.map((t) => {
     if (t.answeredMs !== undefined) {
       const dead = deadNodesAt(tl, t.answeredMs, ctx.deadNodes);
-      const node = nodeName(t.node, ctx.nodeByAddress);
+      const node = nodeName(t.node, byAddress);
       if (node !== undefined && dead.has(node)) {
         return { callId: t.callId, valid: false, message: `answered by ${node}, a node that was down` };
       }

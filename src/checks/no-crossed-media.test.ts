@@ -21,14 +21,20 @@ describe('no-crossed-media', () => {
   it('is invalid for crossed media and for doubled media (the shared-table steal)', () => {
     const h = two()
       .crossed('c1', 5_600, 'to-caller', 'c2')
-      .doubled('c2', 5_700, 'to-callee', ['198.19.0.41:30010', '198.19.0.42:30010'])
+      .event(5_700, 'c2', 'info', 'media.doubled', {
+        direction: 'to-callee',
+        sources: [
+          { address: '198.19.0.41:30010', ssrc: 11 },
+          { address: '198.19.0.42:30010', ssrc: 12 },
+        ],
+      })
       .build();
     const r = noCrossedMedia(h, ctx);
     expect(r.valid).toBe(false);
     expect(r.details).toBe('1 call(s) with crossed media, 1 with doubled media');
     expect(r.perCall?.map((c) => c.message)).toEqual([
       'to-caller carried audio of c2 at t=5600 ms',
-      'to-callee had 2 sources at once (198.19.0.41:30010, 198.19.0.42:30010) at t=5700 ms',
+      'to-callee had 2 sources at once (198.19.0.41:30010#11, 198.19.0.42:30010#12) at t=5700 ms',
     ]);
   });
 

@@ -93,6 +93,26 @@ describe('recovery-rows', () => {
     expect(recoveryRows(stuck, ctx).valid).toBe('unknown');
   });
 
+  it("is unknown when a node's table could not be read, or holds a row that cannot be parsed", () => {
+    const unread = failover()
+      .legRows(6_000, 'fs2', ['c1', 'c2', 'c3'])
+      .event(6_000, 'runner', 'fail', 'recovery.rows', { node: 'fs3', error: 'connection refused' })
+      .build();
+    expect(recoveryRows(unread, ctx)).toMatchObject({
+      valid: 'unknown',
+      details: 'recovery rows could not be read after recovery on fs3 (connection refused)',
+    });
+    const b = failover().legRows(6_000, 'fs2', ['c1', 'c2', 'c3']);
+    b.event(6_000, 'runner', 'info', 'recovery.rows', {
+      node: 'fs3',
+      rows: [],
+      malformed: [{ uuid: 'bad-1', problem: 'no metadata' }],
+    });
+    const r = recoveryRows(b.build(), ctx);
+    expect(r.valid).toBe('unknown');
+    expect(r.details).toContain('1 malformed row(s): bad-1 on fs3');
+  });
+
   it('accepts rows back on a crashed node once it was restarted (single-node recovery)', () => {
     const h = new HistoryBuilder()
       .answered('c1', { inviteMs: 0, answerMs: 100, node: 'fs1' })

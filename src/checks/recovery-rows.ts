@@ -38,6 +38,16 @@ export const recoveryRows: Check = (history, ctx) => {
       details: `no recovery.rows snapshot after recovery ended (t=${Math.round(after)} ms)`,
     };
   }
+  const unread = [...latest.entries()].filter(([, s]) => s.type === 'fail');
+  if (unread.length) {
+    const why = unread
+      .map(([n, s]) => `${n} (${fields.str(s.value, 'error') ?? 'no reason given'})`)
+      .join(', ');
+    return { name, valid: 'unknown', details: `recovery rows could not be read after recovery on ${why}` };
+  }
+  const malformed = [...latest.entries()].flatMap(([node, s]) =>
+    fields.arr(s.value, 'malformed').map((m) => `${fields.str(m, 'uuid') ?? '?'} on ${node}`),
+  );
   const snapTimes = [...latest.values()].map((s) => s.timeMs);
   const firstSnap = Math.min(...snapTimes);
   const lastSnap = Math.max(...snapTimes);
@@ -87,7 +97,12 @@ export const recoveryRows: Check = (history, ctx) => {
     const call = owner.get(r.callId);
     return call === undefined ? true : !upIds.has(call) && !endedBetween.has(call);
   });
-  const valid = mergeValidity(...perCall.map((c) => c.valid), orphans.length === 0);
+  // a row that cannot be parsed cannot be attributed: it may be a lost leg or an orphan
+  const valid = mergeValidity(
+    ...perCall.map((c) => c.valid),
+    orphans.length === 0,
+    malformed.length ? 'unknown' : true,
+  );
   const bad = perCall.filter((c) => c.valid === false).length;
   const details =
     `${up.length - bad} of ${up.length} live calls have each leg on exactly one live node` +
@@ -97,6 +112,7 @@ export const recoveryRows: Check = (history, ctx) => {
           .map((r) => `${r.uuid} (${r.callId}) on ${r.node}`)
           .join(', ')}`
       : '; no orphaned rows') +
+    (malformed.length ? `; ${malformed.length} malformed row(s): ${malformed.slice(0, 5).join(', ')}` : '') +
     (dead.size ? `; dead: ${[...dead].join(', ')}` : '');
   return {
     name,

@@ -17,7 +17,7 @@ export const EventKind = {
   // localStallMs = how long the harness itself stalled inside the gap (its own fault, not the lab's)
   mediaGap: 'media.gap', // info {direction, startMs, endMs, durationMs, lostPackets, localStallMs}
   mediaCrossed: 'media.crossed', // info {direction, fromCall}
-  mediaDoubled: 'media.doubled', // info {direction, sources[]}
+  mediaDoubled: 'media.doubled', // info {direction, sources: ({address, ssrc} | string)[]}
   mediaSourceChanged: 'media.source-changed', // info {direction, from, to}
   // media.stats: emit one per direction at least after the fault and just before hangup; without it a call
   // the fault did not touch cannot be told from one whose media silently stopped (the check says 'unknown')
@@ -32,12 +32,12 @@ export const EventKind = {
   recover: 'controller.recover', // invoke|ok|fail {node, command, recovered}
   confirm: 'controller.confirm', // ok|fail {node, recovered, expected}
   // lab and runner (process = 'lab' | 'runner')
-  labUp: 'lab.up',
+  labUp: 'lab.up', // ok {id, subnet, hosts: [name, ip][]} (checks map SIP addresses to node names with it)
   labDown: 'lab.down',
   phase: 'runner.phase', // info {phase}
   // recovery.rows: a snapshot of one node's recovery table; callId = the leg's SIP Call-ID, matched
   // against call.invite callId / call.answered legCallIds (or the call's process id)
-  recoveryRows: 'recovery.rows', // info {node, rows:[{uuid, callId, runtimeUuid}]}
+  recoveryRows: 'recovery.rows', // info {node, rows:[{uuid, callId, runtimeUuid}], malformed?:[{uuid, problem}]} | fail {node, error}
 } as const;
 
 export type EventKindName = (typeof EventKind)[keyof typeof EventKind];

@@ -46,6 +46,41 @@ describe('report model', () => {
     expect(r.t0Ms).toBe(0);
   });
 
+  it('names nodes by the lab.up host list rather than by Contact address', () => {
+    const input = exampleReportInput();
+    const history = [
+      {
+        index: 0,
+        timeMs: 0,
+        wallTime: '',
+        process: 'lab',
+        type: 'ok' as const,
+        kind: 'lab.up',
+        value: { hosts: [['fs9', '198.19.7.49']] },
+      },
+      {
+        index: 1,
+        timeMs: 1,
+        wallTime: '',
+        process: 'x',
+        type: 'invoke' as const,
+        kind: 'call.invite',
+        value: { callId: 'x' },
+      },
+      {
+        index: 2,
+        timeMs: 2,
+        wallTime: '',
+        process: 'x',
+        type: 'ok' as const,
+        kind: 'call.answered',
+        value: { node: '198.19.7.49' },
+      },
+    ];
+    const r = buildReport({ ...input, history, results: [] });
+    expect(r.calls[0]?.node).toBe('fs9');
+  });
+
   it('marks a call whose media never came back and fails the run', () => {
     const r = report(true);
     expect(r.verdict).toBe(false);

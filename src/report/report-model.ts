@@ -5,10 +5,12 @@ import {
   type CheckResult,
   type HistoryView,
   mergeValidity,
+  nodeName,
   overallValidity,
   type Validity,
 } from '../checks/check.js';
 import { exitCode } from '../checks/exit-code.js';
+import { labHostsByAddress } from '../checks/lab-hosts.js';
 import type { DirectionResumption } from '../checks/media-resumes.js';
 import { type RunStats, runStats } from '../checks/run-stats.js';
 import { type ControllerStep, type FaultWindow, runTimeline } from '../checks/run-timeline.js';
@@ -54,7 +56,7 @@ export interface ReportInput {
   meta: RunMeta;
   /** A last history line cut short by a crash, if any. */
   truncatedTail?: string;
-  /** Lab address → node name, so calls show "fs1" rather than the Contact host (see CheckContext). */
+  /** Lab address → node name, so calls show "fs1" rather than the Contact host (default: from lab.up). */
   nodeByAddress?: Readonly<Record<string, string>>;
 }
 
@@ -125,9 +127,11 @@ export function buildReport(input: ReportInput): RunReport {
   const { resumptions, ...statsOut } = stats;
   const byCall = new Map(resumptions.map((r) => [r.callId, r]));
   const timelines = callTimelines(history);
-  const calls = timelines.map((t) =>
-    callRow(t, byCall.get(t.callId)?.directions, byCall.get(t.callId)?.reinviteMs, results),
-  );
+  const byAddress = { ...labHostsByAddress(history), ...input.nodeByAddress };
+  const calls = timelines.map((t) => {
+    const row = callRow(t, byCall.get(t.callId)?.directions, byCall.get(t.callId)?.reinviteMs, results);
+    return { ...row, node: nodeName(row.node, byAddress) };
+  });
   const verdict = overallValidity(results);
   return {
     verdict,
