@@ -1,20 +1,18 @@
 // The call generator: the harness as caller and callee, placing N calls at a rate, holding, hanging up.
 import { type Clock, systemClock } from '../common/clock.js';
+import { errorMessage, ZerodropError } from '../common/errors.js';
 import type { EventSink } from '../common/event.js';
 import { EventKind } from '../common/event-kinds.js';
 import { delay } from '../common/wait.js';
-import type { MediaEngine } from '../media/media-engine.js';
+import type { MediaEngine, MediaStream } from '../media/media-engine.js';
 import type { IncomingInvite } from '../sip/incoming-invite.js';
 import { SipEndpoint } from '../sip/sip-endpoint.js';
 import type { SipTimerBase } from '../sip/sip-timers.js';
-import { parseNameAddr, parseSipUri } from '../sip/sip-uri.js';
 import type { Address } from '../sip/transport.js';
 import { UserAgent } from '../sip/user-agent.js';
+import { CALL_KEY_HEADER, callerUser, callKeyOf } from './call-key.js';
 import { CallRecorder } from './call-recorder.js';
 import { type CallMode, CallState, HarnessCall } from './harness-call.js';
-
-/** Header that carries the callKey through FreeSWITCH's bridge (X- headers are copied to the B-leg). */
-export const CALL_KEY_HEADER = 'X-Zerodrop-Call';
 
 /** Options of CallGenerator.start. */
 export interface CallGeneratorOptions {
@@ -142,7 +140,24 @@ export class CallGenerator {
     const target = spec.target ?? this.opts.target;
     const callId = `zd-${callKey}-${Math.random().toString(36).slice(2, 10)}@${localIp}`;
     const expect = { callKey, side: spec.mode === 'echo' ? ('caller' as const) : ('callee' as const) };
-    const stream = await media.openStream({ callId, callKey, side: 'caller', expect });
+    let stream: MediaStream;
+    try {
+      stream = await media.openStream({ callId, callKey, side: 'caller', expect });
+    } catch (e) {
+      // no RTP endpoint, no call: recorded as a failed call of its own, then raised to the caller
+      const recorder = new CallRecorder(callId, this.clock, this.opts.sink);
+      recorder.emit('invoke', EventKind.callInvite, {
+        target: `${target.address}:${target.port}`,
+        callId,
+        callKey,
+      });
+      recorder.emit('fail', EventKind.callFailed, {
+        status: 0,
+        reason: `media stream: ${errorMessage(e)}`,
+        timedOut: false,
+      });
+      throw new ZerodropError(`call ${callKey}: cannot open its media stream`, { cause: e });
+    }
     const call = new HarnessCall(
       callKey,
       spec.mode,
@@ -151,7 +166,7 @@ export class CallGenerator {
     );
     this.calls.set(callKey, call);
     const requestUri = `sip:${spec.user}@${spec.domain ?? `${target.address}:${target.port}`}`;
-    const from = `<sip:zd${callKey}@${localIp}>`;
+    const from = `<sip:${callerUser(callKey)}@${localIp}>`;
     const invitedMs = call.recorder.emit('invoke', EventKind.callInvite, {
       target: `${target.address}:${target.port}`,
       from,
@@ -184,7 +199,9 @@ export class CallGenerator {
       if (signal?.aborted) break;
       running.push(this.placeAndHold(plan, signal));
     }
-    return Promise.all(running);
+    // a call that could not even start (no media stream) is in the history as call.failed already
+    const settled = await Promise.allSettled(running);
+    return settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   }
 
   private async placeAndHold(plan: CallPlan, signal?: AbortSignal): Promise<HarnessCall> {
@@ -212,10 +229,8 @@ export class CallGenerator {
 
   /** FreeSWITCH's bridge reached our callee: find the call by X-Zerodrop-Call or the From user `zdN`. */
   private async onCalleeInvite(inv: IncomingInvite): Promise<void> {
-    const req = inv.incoming.request;
-    const fromUser = parseSipUri(parseNameAddr(req.headers.get('From') ?? '')?.uri ?? '')?.user ?? '';
-    const key = Number(req.headers.get(CALL_KEY_HEADER) ?? /^zd(\d+)$/.exec(fromUser)?.[1] ?? Number.NaN);
-    const call = this.calls.get(key);
+    const key = callKeyOf(inv.incoming.request);
+    const call = key === undefined ? undefined : this.calls.get(key);
     if (
       call?.mode !== 'bridge' ||
       call.callee ||
@@ -226,12 +241,23 @@ export class CallGenerator {
       this.opts.log?.(`callee INVITE ${inv.callId} for unknown call key ${key}`);
       return;
     }
-    const stream = await this.opts.media.openStream({
-      callId: call.callId,
-      callKey: call.callKey,
-      side: 'callee',
-      expect: { callKey: call.callKey, side: 'caller' },
-    });
+    let stream: MediaStream;
+    try {
+      stream = await this.opts.media.openStream({
+        callId: call.callId,
+        callKey: call.callKey,
+        side: 'callee',
+        expect: { callKey: call.callKey, side: 'caller' },
+      });
+    } catch (e) {
+      inv.reject(503, 'No Media Stream');
+      call.recorder.emit('info', EventKind.sipFinding, {
+        side: 'callee',
+        finding: 'local-media-failure',
+        detail: errorMessage(e),
+      });
+      return;
+    }
     this.legs.set(inv.callId, call.callId);
     call.acceptCallee(inv, stream);
   }
