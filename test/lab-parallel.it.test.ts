@@ -22,6 +22,11 @@ describe('two labs side by side', () => {
       expect(a.addresses.subnet).not.toBe(b.addresses.subnet);
       expect(await sipOptionsProbe(a.addresses.proxy, 5060, { timeoutMs: 2_000 })).toBe(200);
       expect(await sipOptionsProbe(b.addresses.proxy, 5060, { timeoutMs: 2_000 })).toBe(200);
+      // an id already in use is refused before anything is created, and the running lab is left alone
+      await expect(new Lab({ runtime, id: a.id }).start()).rejects.toThrow(
+        `lab id ${a.id} is already in use`,
+      );
+      expect(await sipOptionsProbe(a.addresses.proxy, 5060, { timeoutMs: 2_000 })).toBe(200);
       // each lab's hosts see only their own network
       const seen = await a.host('proxy').exec(`ip -4 -o addr show eth0`);
       expect(seen.stdout).toContain(a.addresses.proxy);

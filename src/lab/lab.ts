@@ -46,7 +46,7 @@ export interface LabOptions {
   runtime?: ContainerRuntime;
 }
 
-const isOverlap = (e: unknown) => /overlap|already exists|in use/i.test(errorMessage(e));
+const isOverlap = (e: unknown) => /overlap/i.test(errorMessage(e));
 
 /** A lab not yet started. */
 export class Lab {
@@ -67,6 +67,13 @@ export class Lab {
     const image = o.image ?? labImageTag();
     if (!(await runtime.imageExists(image))) {
       throw new LabError('image', 'find', `${image} does not exist; build it with: zerodrop image build`);
+    }
+    // Checked before anything is created: a failed bring-up tears down by id and must never hit another lab.
+    if (
+      (await runtime.listNetworks(labLabel, id)).length ||
+      (await runtime.listContainers(labLabel, id)).length
+    ) {
+      throw new LabError(`zd-${id}`, 'start', `lab id ${id} is already in use (see: zerodrop lab status)`);
     }
     const logsDir = o.logsDir ?? join(process.cwd(), 'reports', 'labs', id);
     const guard = o.handleSignals === false ? undefined : installSignalGuard(o.signal);
@@ -133,6 +140,11 @@ export class Lab {
         progress(`network ${name} ${addresses.subnet} (internal, gateway ${addresses.gateway})`);
         return { network: name, addresses };
       } catch (e) {
+        if (/already exists/i.test(errorMessage(e))) {
+          throw new LabError(name, 'network create', `lab id ${id} is already in use (zerodrop lab status)`, {
+            cause: e,
+          });
+        }
         if (!isOverlap(e)) throw new LabError(name, 'network create', errorMessage(e), { cause: e });
       }
     }

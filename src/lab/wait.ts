@@ -1,5 +1,7 @@
 // Readiness as a composable wait object (testcontainers' wait strategies are the model): a named check,
-// polled from the host until it passes, bounded by timeoutMs; never a sleep.
+// polled from the host until it passes, bounded by timeoutMs; never a sleep. Not testcontainers' own strategies:
+// those probe mapped ports, while lab hosts publish none and are probed from the host on their fixed IPs (pg
+// query, ng ping, SIP OPTIONS), and a timeout must become a ReadinessTimeoutError with the host's last log lines.
 import pg from 'pg';
 import { AbortedError, errorMessage, ReadinessTimeoutError } from '../common/errors.js';
 import { delay } from '../common/wait.js';
