@@ -55,7 +55,11 @@ export class RecoveryStore {
 
   /** Opens a pool with the controller role's connection config. */
   static connect(config: pg.PoolConfig): RecoveryStore {
-    return new RecoveryStore(new pg.Pool({ max: 4, ...config }));
+    const pool = new pg.Pool({ max: 4, ...config });
+    // an idle connection the server drops (restart, pg_terminate_backend) must not crash the process;
+    // the pool discards it and the next query opens a new one
+    pool.on('error', () => undefined);
+    return new RecoveryStore(pool);
   }
 
   /** Every host, ordered by node id. */
@@ -116,19 +120,34 @@ export class RecoveryStore {
   /** Moves whole units from one node to another in one transaction; returns each leg's outcome. */
   async moveUnits(from: string, to: string, legs: readonly MoveLeg[]): Promise<MoveOutcome[]> {
     if (legs.length === 0) return [];
-    const r = await this.pool.query<MoveOutcome>(
-      'SELECT unit, uuid, outcome FROM zerodrop.move_units($1, $2, $3, $4, $5, $6, $7)',
-      [
-        from,
-        to,
-        legs.map((l) => l.unit),
-        legs.map((l) => l.uuid),
-        legs.map((l) => l.version ?? null),
-        legs.map((l) => l.partner ?? null),
-        joinMetadata(legs),
-      ],
-    );
-    return r.rows;
+    const client = await this.pool.connect();
+    let lost: Error | undefined;
+    // a connection killed mid-move is reported on the client as well as on the query: keep it from crashing
+    const onError = (e: Error) => {
+      lost = e;
+    };
+    client.on('error', onError);
+    try {
+      const r = await client.query<MoveOutcome>(
+        'SELECT unit, uuid, outcome FROM zerodrop.move_units($1, $2, $3, $4, $5, $6, $7)',
+        [
+          from,
+          to,
+          legs.map((l) => l.unit),
+          legs.map((l) => l.uuid),
+          legs.map((l) => l.version ?? null),
+          legs.map((l) => l.partner ?? null),
+          joinMetadata(legs),
+        ],
+      );
+      return r.rows;
+    } catch (e) {
+      lost ??= e as Error;
+      throw e;
+    } finally {
+      if (lost === undefined) client.off('error', onError); // a dead client may still report its end
+      client.release(lost);
+    }
   }
 
   /** Closes the pool. */
