@@ -10,6 +10,11 @@ export function dur(ms: number | undefined): string {
   return ms === undefined ? '—' : `${Math.round(ms)} ms`;
 }
 
+/** A fault gap for a table cell: 'none' when media never stopped. */
+export function gapCell(ms: number | undefined): string {
+  return ms === 0 ? 'none' : dur(ms);
+}
+
 /** A verdict as a word. */
 export function verdictWord(v: true | false | 'unknown'): 'PASS' | 'FAIL' | 'UNKNOWN' {
   return v === true ? 'PASS' : v === false ? 'FAIL' : 'UNKNOWN';

@@ -1,6 +1,6 @@
 // report.html: one self-contained page (no network, no scripts, no fonts) a VoIP engineer reads top-down.
 import { DIRECTIONS } from '../checks/call-timelines.js';
-import { dur, tSec, verdictWord, escapeXml as x } from './format.js';
+import { dur, gapCell, tSec, verdictWord, escapeXml as x } from './format.js';
 import { renderGapHistogram } from './histogram-svg.js';
 import type { RunReport } from './report-model.js';
 import { failoverWindow, renderTimeline } from './timeline-svg.js';
@@ -101,7 +101,7 @@ function callsTable(r: RunReport): string {
           : c.status === 'unknown'
             ? 'unk'
             : 'bad';
-    return `<tr><td>${x(c.callId)}</td><td>${x(c.node ?? '—')}</td><td class="${st}">${c.status}</td><td class="num">${tSec(c.answeredMs, r.t0Ms)}</td><td class="num">${tSec(dc?.lastBeforeFaultMs, r.t0Ms)}<br>${tSec(de?.lastBeforeFaultMs, r.t0Ms)}</td><td class="num">${tSec(c.reinviteMs, r.t0Ms)}</td><td class="num">${tSec(dc?.firstAfterMs, r.t0Ms)}<br>${tSec(de?.firstAfterMs, r.t0Ms)}</td><td class="num">${dur(dc?.faultGapMs)}</td><td class="num">${dur(de?.faultGapMs)}</td><td>${x(notes)}</td></tr>`;
+    return `<tr><td>${x(c.callId)}</td><td>${x(c.node ?? '—')}</td><td class="${st}">${c.status}</td><td class="num">${tSec(c.answeredMs, r.t0Ms)}</td><td class="num">${tSec(dc?.lastBeforeFaultMs, r.t0Ms)}<br>${tSec(de?.lastBeforeFaultMs, r.t0Ms)}</td><td class="num">${tSec(c.reinviteMs, r.t0Ms)}</td><td class="num">${tSec(dc?.firstAfterMs, r.t0Ms)}<br>${tSec(de?.firstAfterMs, r.t0Ms)}</td><td class="num">${gapCell(dc?.faultGapMs)}</td><td class="num">${gapCell(de?.faultGapMs)}</td><td>${x(notes)}</td></tr>`;
   });
   return `<table><tr><th>call</th><th>node</th><th>status</th><th>answered</th><th>last packet before fault<br>→caller / →callee</th><th>re-INVITE</th><th>first packet after<br>→caller / →callee</th><th>gap →caller</th><th>gap →callee</th><th>notes</th></tr>\n${rows.join('\n')}</table>`;
 }

@@ -1,7 +1,7 @@
 // summary.md: the verdict first, the implementation named, then checks, timings and a row per call.
 import { DIRECTIONS } from '../checks/call-timelines.js';
 import type { GapStats } from '../checks/run-stats.js';
-import { dur, escapeMdCell as e, tSec, verdictWord } from './format.js';
+import { dur, escapeMdCell as e, gapCell, tSec, verdictWord } from './format.js';
 import type { RunReport } from './report-model.js';
 
 const ICON = { PASS: '✅', FAIL: '❌', UNKNOWN: '❓' } as const;
@@ -62,7 +62,7 @@ export function renderSummary(r: RunReport): string {
       .map((v) => `${v.check}: ${v.message}`)
       .join('; ');
     out.push(
-      `| ${e(c.callId)} | ${e(c.node ?? '—')} | ${c.status} | ${tSec(c.answeredMs, r.t0Ms)} | ${tSec(dc?.lastBeforeFaultMs, r.t0Ms)} / ${tSec(de?.lastBeforeFaultMs, r.t0Ms)} | ${tSec(c.reinviteMs, r.t0Ms)} | ${tSec(dc?.firstAfterMs, r.t0Ms)} / ${tSec(de?.firstAfterMs, r.t0Ms)} | ${dur(dc?.faultGapMs)} | ${dur(de?.faultGapMs)} | ${e(notes)} |`,
+      `| ${e(c.callId)} | ${e(c.node ?? '—')} | ${c.status} | ${tSec(c.answeredMs, r.t0Ms)} | ${tSec(dc?.lastBeforeFaultMs, r.t0Ms)} / ${tSec(de?.lastBeforeFaultMs, r.t0Ms)} | ${tSec(c.reinviteMs, r.t0Ms)} | ${tSec(dc?.firstAfterMs, r.t0Ms)} / ${tSec(de?.firstAfterMs, r.t0Ms)} | ${gapCell(dc?.faultGapMs)} | ${gapCell(de?.faultGapMs)} | ${e(notes)} |`,
     );
   }
   if (r.findings.length) {
