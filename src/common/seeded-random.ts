@@ -28,8 +28,11 @@ export class SeededRandom {
   }
 
   /** A key of weights, chosen in proportion to its weight. */
-  weighted<K extends string>(weights: Readonly<Record<K, number>>): K {
-    const entries = Object.entries(weights) as [K, number][];
+  weighted<K extends string>(weights: Readonly<Partial<Record<K, number>>>): K {
+    const entries = (Object.entries(weights) as [K, number | undefined][]).map(([k, w]): [K, number] => [
+      k,
+      w ?? 0,
+    ]);
     const total = entries.reduce((s, [, w]) => s + Math.max(0, w), 0);
     let r = this.next() * total;
     for (const [k, w] of entries) {

@@ -15,7 +15,8 @@ export function labFailoverNode(host: LabHost, esl: NodeEsl): FailoverNode & { c
   const endpoint = new EslEndpoint({ ...esl, connectTimeoutMs: 1_000, commandTimeoutMs: 10_000 });
   return {
     name: host.name,
-    probe: (signal) => endpoint.probe(signal, { timeoutMs: 1_000 }),
+    // No per-probe signal: it would abort the kept connection itself when it fires later.
+    probe: () => endpoint.probe(undefined, { timeoutMs: 1_000 }),
     fence: async () => {
       const r = await host.kill('SIGKILL');
       // A container that is already dead is fenced: the kill's "not running" error is no failure.

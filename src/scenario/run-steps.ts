@@ -157,6 +157,7 @@ async function failover(ctx: RunContext, step: StepOf<'failover'>): Promise<void
       return;
     case 'migrate': {
       ctx.controller ??= labController(ctx, spread);
+      if (step.from) ctx.victims = resolveTargets(ctx, step.from);
       for (const v of ctx.victims) {
         const out = await ctx.controller.failover(v, 'scenario');
         ctx.progress(`  failover ${v}: ${out.ok ? 'ok' : `FAILED at ${out.step}: ${out.error ?? ''}`}`);

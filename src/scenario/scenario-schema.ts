@@ -31,7 +31,7 @@ export const CallsSchema = z
     kind: z
       .union([
         z.enum(['echo', 'bridge', 'conference']),
-        z.record(z.enum(['echo', 'bridge', 'conference']), z.number()),
+        z.partialRecord(z.enum(['echo', 'bridge', 'conference']), z.number().nonnegative()),
       ])
       .default('bridge'),
   })
@@ -62,6 +62,8 @@ export const StepSchema = z.discriminatedUnion('step', [
       step: z.literal('failover'),
       /** controller: the automatic controller; migrate: a manual move; restart-recover: same node. */
       action: z.enum(['controller', 'migrate', 'restart-recover', 'none']),
+      /** Whose calls move (migrate): default the nodes the last fault hit; e.g. 'one' for planned maintenance. */
+      from: TargetSchema.optional(),
       to: z.union([z.enum(['one', 'spread']), z.array(z.string())]).default('one'),
     })
     .strict(),

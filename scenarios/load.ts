@@ -1,0 +1,20 @@
+import { defineScenario } from '../src/scenario/define-scenario.js';
+
+export default defineScenario({
+  name: 'load',
+  description:
+    '200 calls over three nodes; one crashes; the controller moves its calls to one survivor. The report shows ' +
+    'the distribution of media gaps per direction.',
+  topology: { kind: 'farm', freeswitchNodes: 3 },
+  calls: { count: 200, ratePerSec: 50, kind: { bridge: 3, echo: 1 } },
+  steps: [
+    { step: 'failover', action: 'controller', to: 'one' },
+    { step: 'place-calls' },
+    { step: 'wait', ms: 2_000 },
+    { step: 'fault', fault: 'crash', target: 'one' },
+    { step: 'await-recovery', timeoutMs: 20_000 },
+    { step: 'hold', ms: 2_000 },
+    { step: 'hangup' },
+  ],
+  bounds: { mediaResumeMs: 3_000 },
+});
