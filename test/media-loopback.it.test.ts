@@ -166,14 +166,17 @@ describe('MediaEngine on loopback', () => {
     await delay(400);
     b.close();
     const changed = ofKind(EventKind.mediaSourceChanged, 'call-31');
-    expect(changed).toHaveLength(1);
+    expect(changed, JSON.stringify(changed)).toHaveLength(1);
     expect(fields(changed[0])).toMatchObject({
       direction: 'to-callee',
       from: `${IP}:${a.port}`,
       to: `${IP}:${b.port}`,
     });
-    const gaps = ofKind(EventKind.mediaGap, 'call-31').map(fields);
-    expect(gaps).toHaveLength(1);
+    // The relays run on this test's own event loop; on a busy machine it can hiccup and delay
+    // forwarding, a (correctly reported) gap with nothing lost. The outage is the gap with loss.
+    const all = ofKind(EventKind.mediaGap, 'call-31').map(fields);
+    const gaps = all.filter((g) => (g.lostPackets as number) > 0);
+    expect(gaps, JSON.stringify(all)).toHaveLength(1);
     expect(gaps[0]?.direction).toBe('to-callee');
     expect(Math.abs((gaps[0]?.durationMs as number) - outageMs)).toBeLessThanOrEqual(20);
     expect(Math.abs((gaps[0]?.lostPackets as number) - outageMs / 20)).toBeLessThanOrEqual(1.5);
@@ -202,5 +205,39 @@ describe('MediaEngine on loopback', () => {
     expect(gaps).toHaveLength(1);
     expect(gaps[0]).toMatchObject({ direction: 'to-callee', open: true });
     expect(gaps[0]?.durationMs as number).toBeGreaterThanOrEqual(260);
+  });
+
+  it('refuses a remote that is not an IPv4 literal and port, naming the stream', async () => {
+    const s = await open(61, 'caller');
+    expect(() => s.setRemote('media.example', 4000)).toThrow(
+      /call-61 \(caller\).*bad remote media\.example:4000/,
+    );
+    expect(() => s.setRemote(IP, 70_000)).toThrow(/bad remote/);
+    await expect(MediaEngine.start({ bindIp: IP, portMin: 30_000 })).rejects.toThrow(/portMin\/portMax/);
+  });
+
+  it('binds even ports inside the configured range and skips ports already taken', async () => {
+    const ranged = await MediaEngine.start({ bindIp: IP, portMin: 41_000, portMax: 41_010 });
+    const squatter = dgram.createSocket('udp4');
+    await new Promise<void>((resolve) => squatter.bind(41_000, IP, resolve));
+    try {
+      const opts = {
+        callId: 'r',
+        callKey: 71,
+        side: 'caller',
+        expect: { callKey: 71, side: 'callee' },
+      } as const;
+      const ports = [];
+      for (let i = 0; i < 3; i++) ports.push((await ranged.openStream(opts)).localPort);
+      for (const p of ports) {
+        expect(p % 2).toBe(0);
+        expect(p).toBeGreaterThan(41_000);
+        expect(p).toBeLessThanOrEqual(41_010);
+      }
+      expect(new Set(ports).size).toBe(3);
+    } finally {
+      squatter.close();
+      await ranged.close();
+    }
   });
 });

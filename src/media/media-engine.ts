@@ -69,7 +69,12 @@ export class MediaEngine {
   private readonly freeSlots: number[];
   private readonly callIdByKey = new Map<number, string>();
   private readonly portsInUse = new Set<number>();
-  private readonly waiting = new Map<number, (m: FromWorker) => void>();
+  private readonly waiting = new Map<
+    number,
+    { resolve: (m: FromWorker) => void; reject: (e: Error) => void }
+  >();
+  /** Set when the worker died: every later call fails with it instead of hanging. */
+  private failure: ZerodropError | undefined;
   private readonly stalls = new StallLog(10, 15);
   private readonly loopDelay = monitorEventLoopDelay({ resolution: 10 });
   private readonly stallTimer: NodeJS.Timeout;
@@ -89,6 +94,10 @@ export class MediaEngine {
     this.stallTimer.unref();
     this.loopDelay.enable();
     worker.on('message', (m: FromWorker) => this.onMessage(m));
+    worker.on('error', (e) =>
+      this.fail(new ZerodropError(`media worker crashed: ${e.message}`, { cause: e })),
+    );
+    worker.on('exit', (code) => this.fail(new ZerodropError(`media worker exited (code ${code})`)));
     this.host = {
       post: (m) => this.worker.postMessage(m),
       request: (m) => this.request(m),
@@ -136,6 +145,7 @@ export class MediaEngine {
   /** Binds a new RTP endpoint; it receives at once and sends after setRemote + start. */
   async openStream(o: OpenStreamOptions): Promise<MediaStream> {
     if (this.closed) throw new ZerodropError('MediaEngine is closed');
+    if (this.failure) throw this.failure;
     const slot = this.freeSlots.pop();
     if (slot === undefined)
       throw new ZerodropError(`MediaEngine: more than ${this.opts.maxStreams ?? 4096} streams`);
@@ -192,7 +202,7 @@ export class MediaEngine {
   /** Stops every stream (each emits its media.stats) and ends the worker. */
   close(): Promise<void> {
     this.closed ??= new Promise<void>((resolve) => {
-      this.waiting.set(0, () => resolve());
+      this.waiting.set(0, { resolve: () => resolve(), reject: () => resolve() });
       this.worker.once('exit', () => resolve());
       this.worker.postMessage({ t: 'close' } satisfies ToWorker);
     }).then(async () => {
@@ -204,10 +214,17 @@ export class MediaEngine {
   }
 
   private request<T>(m: ToWorker & { id: number }): Promise<T> {
-    return new Promise<T>((resolve) => {
-      this.waiting.set(m.id, resolve as (r: FromWorker) => void);
+    return new Promise<T>((resolve, reject) => {
+      if (this.failure) return reject(this.failure);
+      this.waiting.set(m.id, { resolve: resolve as (r: FromWorker) => void, reject });
       this.worker.postMessage(m);
     });
+  }
+
+  private fail(e: ZerodropError): void {
+    this.failure ??= e;
+    for (const w of this.waiting.values()) w.reject(this.failure);
+    this.waiting.clear();
   }
 
   // Even ports from a rotating cursor, skipping our own; the worker takes the first that binds.
@@ -237,9 +254,9 @@ export class MediaEngine {
     }
     const id = m.t === 'closed' ? 0 : 'id' in m ? m.id : undefined;
     if (id === undefined) return;
-    const resolve = this.waiting.get(id);
+    const w = this.waiting.get(id);
     this.waiting.delete(id);
-    resolve?.(m);
+    w?.resolve(m);
   }
 
   private onItem(item: WorkerItem): void {

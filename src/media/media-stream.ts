@@ -1,4 +1,6 @@
 // One RTP endpoint of one call side, as seen from the main thread: a handle on a stream the worker runs.
+import { isIPv4 } from 'node:net';
+import { ZerodropError } from '../common/errors.js';
 import type { CallSide, MediaDirection } from '../common/event-kinds.js';
 import { Counter } from './stream-counters.js';
 import type { ToWorker } from './worker-protocol.js';
@@ -87,6 +89,11 @@ export class WorkerMediaStream implements MediaStream {
 
   /** Where to send (the remote SDP's c= and m= port); may change any time (re-INVITE). */
   setRemote(ip: string, port: number): void {
+    if (!isIPv4(ip) || !Number.isInteger(port) || port < 1 || port > 65_535) {
+      throw new ZerodropError(
+        `media stream of ${this.callId} (${this.side}): bad remote ${ip}:${port} (IPv4 literal and port 1-65535 expected)`,
+      );
+    }
     if (!this.stoppedFlag) this.host.post({ t: 'remote', slot: this.slot, ip, port });
   }
 
