@@ -31,6 +31,8 @@ describe('History', () => {
     expect(Object.isFrozen(view)).toBe(true);
     expect(Object.isFrozen(view[0])).toBe(true);
     expect(() => (view as unknown as unknown[]).push({})).toThrow();
+    expect(h.events).toBe(h.events); // no copy per read while nothing changes
+    expect(h.events).toHaveLength(2);
   });
 
   it('filters by process and by kind or kind family', () => {

@@ -13,6 +13,8 @@ export type HistoryListener = (event: HistoryEvent) => void;
 export class History {
   readonly #events: HistoryEvent[] = [];
   readonly #listeners: HistoryListener[] = [];
+  // the frozen view handed out by `events`, rebuilt only after an append
+  #view: HistoryView | undefined;
 
   constructor(private readonly clock: Clock) {}
 
@@ -44,6 +46,7 @@ export class History {
       value: draft.value,
     });
     this.#events.push(event);
+    this.#view = undefined;
     for (const l of this.#listeners) l(event);
     return event;
   }
@@ -71,7 +74,8 @@ export class History {
 
   /** Every event so far (a frozen copy: later appends do not show up in it). */
   get events(): HistoryView {
-    return Object.freeze(this.#events.slice());
+    this.#view ??= Object.freeze(this.#events.slice());
+    return this.#view;
   }
 
   get size(): number {
