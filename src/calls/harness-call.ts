@@ -104,6 +104,10 @@ export class HarnessCall {
       { ip: stream.localIp, port: stream.localPort },
       this.sessionEvents('callee', stream),
     );
+    if (session.state === 'Terminated') {
+      stream.stop(); // CANCELled while the stream opened
+      return;
+    }
     this.callee = { session, stream, sipCallId: inv.callId };
   }
 

@@ -34,8 +34,12 @@ export class IncomingInvite {
       this.incoming.respond(180, { toTag: this.localTag, headers: [['Contact', this.hooks.contact]] });
   }
 
-  /** Answers 200 with our SDP and returns the session; the 200 is retransmitted until ACK. */
+  /**
+   * Answers 200 with our SDP and returns the session; the 200 is retransmitted until ACK. After a CANCEL
+   * or reject the returned session is already Terminated and nothing is sent.
+   */
   accept(localMedia: MediaAddress, events: InviteSessionEvents = {}): InviteSession {
+    const late = this.answered; // cancelled or rejected meanwhile: the session exists but is over
     this.answered = true;
     const dialog = Dialog.asUas(this.incoming.request, this.localTag);
     const session = new InviteSession(
@@ -46,6 +50,10 @@ export class IncomingInvite {
       this.hooks.strictCseq,
     );
     session.events = events;
+    if (late) {
+      session.terminate();
+      return session;
+    }
     this.hooks.register(session);
     if (this.remoteMedia) session.applyRemoteSdp(this.incoming.request.body);
     else session.expectAnswerInAck();
