@@ -459,4 +459,58 @@ describe('fs-sim fidelity', () => {
       ).toBe(true);
     },
   );
+
+  it("fidelity: per-node roles: no steal while A lives; after kill -9 the reference migration moves A's legs and B recovers them", async () => {
+    const db = await pgServer.createDatabase(`pernode${++dbSeq}`);
+    const setup = readFileSync(`${FIX}/per-node/setup-roles-schemas.sql`, 'utf8')
+      .split('\n')
+      .filter((l) => !/^(CREATE DATABASE|\\c )/.test(l))
+      .join('\n')
+      // roles are cluster-wide: create them once, whatever ran before
+      .replace(
+        /CREATE ROLE (\w+)/g,
+        (m, r) => `DO $$BEGIN ${m} LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END$$; ALTER ROLE ${r}`,
+      );
+    await pgServer.exec(setup, db);
+    await pgServer.exec(readFileSync(`${FIX}/per-node/migrate-function.reference.sql`, 'utf8'), db);
+    const dsn = (role: string) => `postgres://${role}:${role}@127.0.0.1:${pgServer.port}/${db}`;
+    const a = await node({ name: 'fs-a', ip: NODE_A, pg: dsn('fs_a'), bridgeTarget: `uas@${UA_IP}:5080` });
+    const b = await node({ name: 'fs-b', ip: NODE_B, pg: dsn('fs_b'), rtpStart: 21_000, rtpEnd: 21_999 });
+    const caller = await ua(5070);
+    const callee = await ua(5080);
+    const own = await ua(5074);
+    const moved = [
+      await caller.call({ address: NODE_A, port: 5060 }, '1000'),
+      await caller.call({ address: NODE_A, port: 5060 }, '2000'),
+    ];
+    const bCall = await own.call({ address: NODE_B, port: 5060 }, '1000');
+    await new Promise((r) => setTimeout(r, 700)); // rows written
+    expect(await b.api('fsctl recover')).toBe('+OK 0 session(s) recovered in total\n'); // B cannot read fs_a
+    expect(caller.reinvites()).toHaveLength(0);
+
+    await a.kill('SIGKILL');
+    const ha = new pg.Client(pgServer.config('fs_ha', db));
+    await ha.connect();
+    cleanup.push(() => ha.end());
+    const n = await ha.query("SELECT ha.zerodrop_migrate('fs_a', 'fs_b', $1, $2, 'fs-a', 'fs-b') AS n", [
+      NODE_A,
+      NODE_B,
+    ]);
+    expect(n.rows[0]?.n).toBe(3);
+    expect(await b.api('fsctl recover')).toBe('+OK 3 session(s) recovered in total\n');
+    expect(await until(() => caller.reinvites().length === 2 && callee.reinvites().length === 1, 3000)).toBe(
+      true,
+    );
+    for (const s of [...caller.reinvites(), ...callee.reinvites()]) {
+      expect(s.source.address).toBe(NODE_B);
+      expect(s.request.body).toContain(`c=IN IP4 ${NODE_B}`);
+      expect(s.request.headers.get('Via')).toContain(`SIP/2.0/UDP ${NODE_B}`);
+    }
+    const blegProbe = [...callee.media.values()][0];
+    for (const p of [...moved.map((c) => c.probe), blegProbe])
+      expect(await p?.countFor(1000)).toBeGreaterThan(15);
+    // B's own call got no SIP and kept its media
+    expect(own.reinvites()).toHaveLength(0);
+    expect(await bCall.probe.countFor(500)).toBeGreaterThan(8);
+  });
 });
