@@ -1,7 +1,13 @@
 // One established INVITE session (RFC 3261 13-15): re-INVITE as target refresh, ACK, BYE, 2xx retransmission.
 import type { ClientOutcome } from './client-request.js';
 import type { Dialog } from './dialog.js';
-import { buildSdp, type MediaAddress, parseRemoteMedia, type RemoteMedia } from './session-description.js';
+import {
+  answerDirection,
+  buildSdp,
+  type MediaAddress,
+  parseRemoteMedia,
+  type RemoteMedia,
+} from './session-description.js';
 import type { IncomingRequest, SipEndpoint } from './sip-endpoint.js';
 import { type SipFinding, SipFindingKind } from './sip-finding.js';
 import { cseqOf, hasSdp, type SipResponse } from './sip-message.js';
@@ -63,7 +69,9 @@ export class InviteSession {
 
   /** Our SDP, with a version that grows at each call (RFC 3264 8). */
   localSdp(): string {
-    return buildSdp({ ...this.localMedia, sessionId: this.sessionId, version: this.sdpVersion++ });
+    // answering a hold (sendonly/inactive) keeps the answer's direction consistent (RFC 3264 6.1)
+    const direction = this.remoteMedia ? answerDirection(this.remoteMedia.direction) : 'sendrecv';
+    return buildSdp({ ...this.localMedia, sessionId: this.sessionId, version: this.sdpVersion++, direction });
   }
 
   /** Adopts SDP from the peer (answer, re-offer, or ACK answer). */

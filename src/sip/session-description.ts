@@ -15,6 +15,17 @@ export interface LocalSdpOptions extends MediaAddress {
   version: number;
   /** o= username, default 'zerodrop'. */
   user?: string;
+  /** a= direction, default sendrecv (an answer to a hold offer says recvonly or inactive, RFC 3264 6.1). */
+  direction?: SdpDirection;
+}
+
+export type SdpDirection = 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
+
+/** The direction an answer must carry for an offer's direction (RFC 3264 6.1). */
+export function answerDirection(offer: SdpDirection): SdpDirection {
+  if (offer === 'sendonly') return 'recvonly';
+  if (offer === 'recvonly') return 'sendonly';
+  return offer;
 }
 
 /** Builds an SDP: PCMU/8000 plus telephone-event, ptime 20, sendrecv. */
@@ -44,7 +55,7 @@ export function buildSdp(o: LocalSdpOptions): string {
         ],
         fmtp: [{ payload: 101, config: '0-15' }],
         ptime: 20,
-        direction: 'sendrecv',
+        direction: o.direction ?? 'sendrecv',
       },
     ],
   });
@@ -56,6 +67,7 @@ export interface RemoteMedia extends MediaAddress {
   active: boolean;
   /** The o= session version, to tell a new offer from a repeated one. */
   version: number;
+  direction: SdpDirection;
 }
 
 /** Reads the first audio stream of an SDP body; undefined when there is none or it does not parse. */
@@ -66,10 +78,10 @@ export function parseRemoteMedia(body: string): RemoteMedia | undefined {
     if (!audio) return undefined;
     const ip = audio.connection?.ip ?? sdp.connection?.ip;
     if (!ip) return undefined;
-    const direction = audio.direction ?? sdp.direction ?? 'sendrecv';
+    const direction: SdpDirection = audio.direction ?? sdp.direction ?? 'sendrecv';
     const active =
       audio.port > 0 && ip !== '0.0.0.0' && (direction === 'sendrecv' || direction === 'recvonly');
-    return { ip, port: audio.port, active, version: Number(sdp.origin?.sessionVersion ?? 0) };
+    return { ip, port: audio.port, active, version: Number(sdp.origin?.sessionVersion ?? 0), direction };
   } catch {
     return undefined;
   }
