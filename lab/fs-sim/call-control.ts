@@ -18,6 +18,8 @@ const nowUs = (): number => Date.now() * 1000;
 
 /** Handles every request fs-sim receives. */
 export class CallControl {
+  private conferenceMembers = 0;
+
   constructor(private readonly ctx: SimContext) {}
 
   /** Entry point for the SIP endpoint's request handler. */
@@ -134,6 +136,12 @@ export class CallControl {
     };
     const subject = req.headers.get('Subject');
     if (subject) facts.subject = subject;
+    if (entry.app === 'conference') {
+      // one conference per dialplan number, with a uuid that lives as long as it has members
+      const member = this.ctx.channels.all().find((c) => c.conference === number);
+      const confUuid = member ? new Map(member.doc.variables).get('conference_uuid') : undefined;
+      facts.conference = { name: number, uuid: confUuid ?? randomUUID(), memberId: ++this.conferenceMembers };
+    }
     const chan: Channel = {
       uuid,
       direction: 'inbound',
@@ -158,6 +166,7 @@ export class CallControl {
       destination: number,
       networkAddr: inc.source.address,
     };
+    if (entry.app === 'conference') chan.conference = number;
     let bleg: Channel | undefined;
     if (entry.app === 'bridge') {
       const outcome = await this.originate(chan, facts.appData, facts.maxForwards - 1);
@@ -219,7 +228,9 @@ export class CallControl {
     else if (chan.app === 'tone') rtp.startTone();
     else if (chan.app === 'conference') {
       rtp.mode = 'conference';
-      const members = this.ctx.channels.all().filter((c) => c.app === 'conference' && c.rtp && c !== chan);
+      const members = this.ctx.channels
+        .all()
+        .filter((c) => c.app === 'conference' && c.conference === chan.conference && c.rtp && c !== chan);
       rtp.peers = members.map((c) => c.rtp as RtpPort);
       for (const m of members) m.rtp?.peers.push(rtp);
     }

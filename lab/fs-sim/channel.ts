@@ -38,6 +38,8 @@ export interface Channel {
   /** The current CDR (what the row holds once written). */
   doc: CdrDocument;
   state: 'answered' | 'recovering' | 'hungup';
+  /** Conference this leg is a member of (conference_name). */
+  conference?: string;
   /** The peer ACKed our 2xx (inbound legs). */
   acked?: boolean;
   recovered: boolean;

@@ -139,6 +139,14 @@ function inboundVars(node: NodeIdentity, f: InboundLegFacts): Vars {
       'ANSWER',
     ]);
     v.push(['current_application', f.app]);
+    if (f.conference) {
+      v.push(
+        ['current_application_data', `${f.conference.name}@default`],
+        ['conference_name', f.conference.name],
+        ['conference_uuid', f.conference.uuid],
+        ['conference_member_id', String(f.conference.memberId)],
+      );
+    }
   }
   v.push(
     ['sip_to_tag', tagOf(f.fullTo)],

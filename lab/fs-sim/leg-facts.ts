@@ -56,6 +56,8 @@ export interface InboundLegFacts {
   /** Dialplan target of a bridge (e.g. "uas@host:port;fs_path=sip:proxy"). */
   appData: string;
   destinationNumber: string;
+  /** Conference membership (app conference): mod_conference's variables. */
+  conference?: { name: string; uuid: string; memberId: number };
   /** The bridged B-leg, if any. */
   partnerUuid?: string;
   partnerChannel?: string;

@@ -94,6 +94,8 @@ export class Recoverer {
       destination: '',
       networkAddr: v.get('sip_network_ip') ?? '',
     };
+    const conference = v.get('conference_name');
+    if (conference) chan.conference = conference;
     const stored = v.get('sip_recover_via');
     if (leg.direction === 'outbound' && stored) chan.dialog.fixedVia = stored;
     return chan;
