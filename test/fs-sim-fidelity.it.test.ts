@@ -513,4 +513,25 @@ describe('fs-sim fidelity', () => {
     expect(own.reinvites()).toHaveLength(0);
     expect(await bCall.probe.countFor(500)).toBeGreaterThan(8);
   });
+
+  it('fidelity: conference members hear each other, and come back together after crash/restart/recover', async () => {
+    const { dsn } = await freshDb();
+    const spec = { name: 'fs-a', ip: NODE_A, pg: dsn };
+    let fs = await node(spec);
+    const caller = await ua(5070);
+    const members = [
+      await caller.call({ address: NODE_A, port: 5060 }, '3000'),
+      await caller.call({ address: NODE_A, port: 5060 }, '3000'),
+    ];
+    for (const m of members) expect(await m.probe.countFor(600)).toBeGreaterThan(8);
+    // media reaches each member from its own leg's port (the conference mixes the other member in)
+    expect(members[0]?.probe.lastFrom?.port).toBe(members[0]?.probe.remote?.port);
+    await new Promise((r) => setTimeout(r, 500));
+    await fs.api('fsctl crash').catch(() => 'connection closed');
+    await fs.exited;
+    fs = await node(spec);
+    expect(await fs.api('fsctl recover')).toBe('+OK 2 session(s) recovered in total\n');
+    expect(await until(() => caller.reinvites().length === 2, 3000)).toBe(true);
+    for (const m of members) expect(await m.probe.countFor(1000)).toBeGreaterThan(15);
+  });
 });

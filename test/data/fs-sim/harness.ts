@@ -56,6 +56,7 @@ export class FsSimProcess {
       dialplan: [
         { number: '1000', app: 'echo' },
         { number: '1001', app: 'tone' },
+        { number: '3000', app: 'conference' },
         { number: '2000', app: 'bridge', target: spec.bridgeTarget ?? 'uas@127.0.0.1:5080' },
       ],
       ...(spec.timing ? { timing: spec.timing } : {}),
