@@ -173,6 +173,7 @@ export class CallGenerator {
       to: requestUri,
       callId,
       callKey,
+      mode: spec.mode,
     });
     const out = this.caller.invite({
       requestUri,

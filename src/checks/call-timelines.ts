@@ -41,6 +41,8 @@ export interface SipFinding {
 export interface CallTimeline {
   callId: string;
   inviteMs?: number;
+  /** echo (media only comes back to the caller) or bridge (both directions), from call.invite. */
+  mode?: string;
   answeredMs?: number;
   node?: string;
   /** The caller's SIP Call-ID (call.invite / call.answered callId). */
@@ -62,6 +64,11 @@ export interface CallTimeline {
 }
 
 const CALL_KINDS = /^(call|media|sip)\./;
+
+/** The media directions a call carries: an echo call has none toward a callee. */
+export function expectedDirections(t: CallTimeline): readonly MediaDirection[] {
+  return t.mode === 'echo' ? ['to-caller'] : DIRECTIONS;
+}
 
 /** The leg Call-IDs a call's recovery rows should carry: the named legs, else the caller's Call-ID. */
 export function expectedLegs(t: CallTimeline): string[] {
@@ -117,6 +124,7 @@ function fold(t: CallTimeline, e: HistoryEvent): void {
     case EventKind.callInvite:
       t.inviteMs ??= at;
       t.sipCallId ??= fields.str(v, 'callId');
+      t.mode ??= fields.str(v, 'mode');
       break;
     case EventKind.callAnswered:
       if (e.type !== 'ok') break;

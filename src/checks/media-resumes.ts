@@ -1,7 +1,20 @@
 // Check: every call answered before a fault carries media again, both ways, within the bound.
 import type { MediaDirection } from '../common/event-kinds.js';
-import { type CallTimeline, callEndMs, callTimelines, DIRECTIONS, type MediaGap } from './call-timelines.js';
-import { type CallVerdict, type Check, countVerdicts, mergeValidity, type Validity } from './check.js';
+import {
+  type CallTimeline,
+  callEndMs,
+  callTimelines,
+  expectedDirections,
+  type MediaGap,
+} from './call-timelines.js';
+import {
+  type CallVerdict,
+  type Check,
+  countVerdicts,
+  mergeValidity,
+  timeLabel,
+  type Validity,
+} from './check.js';
 import { runTimeline } from './run-timeline.js';
 
 /** How one direction of one call came through the fault. */
@@ -60,9 +73,12 @@ export function callResumption(
   t: CallTimeline,
   faultMs: number | undefined,
   boundMs: number,
+  fmt: (ms: number) => string = (x) => `t=${Math.round(x)} ms`,
 ): CallResumption {
   const answeredMs = t.answeredMs ?? 0;
-  const directions = DIRECTIONS.map((d) => directionResumption(t, d, answeredMs, faultMs, boundMs));
+  const directions = expectedDirections(t).map((d) =>
+    directionResumption(t, d, answeredMs, faultMs, boundMs, fmt),
+  );
   const reinviteMs = t.reinvites.find((r) => faultMs !== undefined && r.timeMs >= faultMs)?.timeMs;
   return {
     callId: t.callId,
@@ -81,6 +97,7 @@ function directionResumption(
   answeredMs: number,
   faultMs: number | undefined,
   boundMs: number,
+  fmt: (ms: number) => string,
 ): DirectionResumption {
   const m = t.media[direction];
   const base = { direction, worstGapMs: 0, resumed: false };
@@ -181,7 +198,6 @@ function networkCutMs(t: CallTimeline): number | undefined {
 }
 
 const ms = (x: number): string => `${Math.round(x)} ms`;
-const fmt = (x: number): string => `t=${Math.round(x)} ms`;
 
 /** media-resumes: two-way media within ctx.bounds.mediaResumeMs after the fault, for every call a fault struck. */
 export const mediaResumes: Check = (history, ctx) => {
@@ -195,7 +211,8 @@ export const mediaResumes: Check = (history, ctx) => {
   if (calls.length === 0) {
     return { name, valid: 'unknown', details: 'no call was answered and still up when a fault struck' };
   }
-  const results = calls.map((c) => callResumption(c.call, c.faultMs, boundMs));
+  const at = timeLabel(history);
+  const results = calls.map((c) => callResumption(c.call, c.faultMs, boundMs, at));
   const perCall: CallVerdict[] = results.map((c) => ({
     callId: c.callId,
     valid: c.valid,

@@ -1,5 +1,6 @@
 // Lab hosts as the nemesis sees them: LabHost results turned into throws, plus `fsctl crash` for FreeSWITCH roles.
 import type { ActionResult } from '../common/result.js';
+import { pollUntil } from '../common/wait.js';
 import type { FaultHost } from '../faults/fault.js';
 import type { LabHost } from '../lab/lab-host.js';
 
@@ -15,7 +16,14 @@ export function faultHost(h: LabHost, crash?: () => Promise<ActionResult>): Faul
     ip: h.ip,
     kill: (signal = 'SIGKILL') => orThrow(h.name, 'kill', h.kill(signal)),
     stop: (timeoutMs = 10_000) => orThrow(h.name, 'stop', h.stop(Math.ceil(timeoutMs / 1000))),
-    start: () => orThrow(h.name, 'start', h.start()),
+    start: async () => {
+      // After `fsctl crash` the process may take a moment to die: starting a container still running is a no-op.
+      await pollUntil(async () => ((await h.state()).status === 'running' ? undefined : true), {
+        timeoutMs: 10_000,
+        intervalMs: 50,
+      });
+      await orThrow(h.name, 'start', h.start());
+    },
     pause: () => orThrow(h.name, 'pause', h.pause()),
     unpause: () => orThrow(h.name, 'unpause', h.unpause()),
     disconnect: () => orThrow(h.name, 'disconnect', h.disconnect()),

@@ -168,7 +168,7 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
     };
     for (const [i, step] of scenario.steps.entries()) await runStep(ctx, step, i);
     await ctx.controller?.stop();
-    await snapshotRecoveryRows(ctx);
+    if (!scenario.steps.some((st) => st.step === 'hangup')) await snapshotRecoveryRows(ctx);
     await Promise.all(ctx.placed.map((c) => c.hangup()));
   } catch (e) {
     failure = errorMessage(e);

@@ -11,6 +11,7 @@ import { selectTargets, type TargetSpec } from '../faults/select-targets.js';
 import { faultHost } from './fault-hosts.js';
 import { labFailoverNode, storeMover } from './lab-failover.js';
 import { crashNode, probeNode, recoverOn } from './node-control.js';
+import { snapshotRecoveryRows } from './recovery-snapshot.js';
 import { note, type RunContext } from './run-context.js';
 import type { Step } from './scenario-schema.js';
 
@@ -39,6 +40,8 @@ export async function runStep(ctx: RunContext, step: Step, index: number): Promi
     case 'await-recovery':
       return awaitRecovery(ctx, step.timeoutMs);
     case 'hangup':
+      // Rows are judged while the calls are still up: a hangup deletes them.
+      await snapshotRecoveryRows(ctx);
       await Promise.all(ctx.placed.map((c) => c.hangup()));
       return;
   }

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { EventKind } from '../common/event-kinds.js';
+import { HistoryBuilder } from '../history/history-builder.js';
+import { mediaResumes } from './media-resumes.js';
+
+// An echo call has no callee: only the caller hears (its own) media, so only to-caller is judged.
+describe('media-resumes on echo calls', () => {
+  it('judges only the to-caller direction of an echo call', () => {
+    const h = new HistoryBuilder()
+      .event(0, 'e1', 'invoke', EventKind.callInvite, { callId: 'e1', mode: 'echo' })
+      .event(100, 'e1', 'ok', EventKind.callAnswered, { callId: 'e1', node: 'fs1', legCallIds: ['e1'] })
+      .event(120, 'e1', 'info', EventKind.mediaStarted, { direction: 'to-caller', source: 'fs1' })
+      .fault(5_000, 'crash', 'fs1')
+      .gap('e1', 'to-caller', 4_990, 5_600)
+      .stats('e1', 'to-caller', 9_000, 8_990)
+      .build();
+    const r = mediaResumes(h, { bounds: { mediaResumeMs: 1_500 } });
+    expect(r.valid).toBe(true);
+    expect(r.perCall?.[0]?.message).toBe('to-caller: resumed after 610 ms');
+  });
+
+  it('still fails an echo call whose media never comes back', () => {
+    const h = new HistoryBuilder()
+      .event(0, 'e1', 'invoke', EventKind.callInvite, { callId: 'e1', mode: 'echo' })
+      .event(100, 'e1', 'ok', EventKind.callAnswered, { callId: 'e1', node: 'fs1', legCallIds: ['e1'] })
+      .event(120, 'e1', 'info', EventKind.mediaStarted, { direction: 'to-caller', source: 'fs1' })
+      .fault(5_000, 'crash', 'fs1')
+      .stats('e1', 'to-caller', 9_000, 4_990)
+      .build();
+    expect(mediaResumes(h, { bounds: { mediaResumeMs: 1_500 } }).valid).toBe(false);
+  });
+});
