@@ -4,8 +4,9 @@ import type { Worker } from 'node:worker_threads';
 import { type Clock, systemClock } from '../common/clock.js';
 import { ZerodropError } from '../common/errors.js';
 import type { EventDraft, EventSink } from '../common/event.js';
-import { type CallSide, EventKind, type MediaDirection } from '../common/event-kinds.js';
+import { type CallSide, EventKind } from '../common/event-kinds.js';
 import { launchWorker } from './launch-worker.js';
+import { mediaEvent, splitSource } from './media-event.js';
 import { type MediaStream, type StreamHost, WorkerMediaStream } from './media-stream.js';
 import { StallLog } from './stall-log.js';
 import { COUNTERS_PER_SLOT, counterSlot } from './stream-counters.js';
@@ -279,67 +280,22 @@ export class MediaEngine {
   }
 
   private onObservation(stream: WorkerMediaStream, o: ReceiverObservation): void {
-    const direction: MediaDirection = stream.direction;
-    const at = this.toClockMs(o.atMs);
-    switch (o.kind) {
-      case 'started':
-        stream.source = o.source;
-        this.emit(stream.callId, EventKind.mediaStarted, at, { direction, source: o.source, ssrc: o.ssrc });
-        return;
-      case 'gap': {
-        // Union of both threads' stalls: the worker only knows its own.
-        const mainStall = this.stalls.overlapMs(o.startMs - PTIME_MS, o.endMs);
-        this.emit(stream.callId, EventKind.mediaGap, at, {
-          direction,
-          startMs: this.toClockMs(o.startMs),
-          endMs: this.toClockMs(o.endMs),
-          durationMs: o.durationMs,
-          lostPackets: o.lostPackets,
-          sentSpanMs: o.sentSpanMs,
-          localStallMs: Math.max(o.localStallMs, mainStall),
-          ...(o.open ? { open: true } : {}),
-        });
-        return;
-      }
-      case 'crossed':
-        this.emit(stream.callId, EventKind.mediaCrossed, at, {
-          direction,
-          fromCall: this.callIdByKey.get(o.fromCallKey) ?? `callKey:${o.fromCallKey}`,
-          fromCallKey: o.fromCallKey,
-          fromSide: o.fromSide,
-          source: o.source,
-        });
-        return;
-      case 'doubled':
-        this.emit(stream.callId, EventKind.mediaDoubled, at, {
-          direction,
-          sources: o.sources.map(splitSource),
-        });
-        return;
-      case 'source-changed': {
-        const from = splitSource(o.from);
-        const to = splitSource(o.to);
-        stream.source = to.address;
-        this.emit(stream.callId, EventKind.mediaSourceChanged, at, {
-          direction,
-          from: from.address,
-          to: to.address,
-          fromSsrc: from.ssrc,
-          toSsrc: to.ssrc,
-        });
-        return;
-      }
-    }
+    if (o.kind === 'started') stream.source = o.source;
+    if (o.kind === 'source-changed') stream.source = splitSource(o.to).address;
+    this.opts.sink?.(
+      mediaEvent(o, {
+        callId: stream.callId,
+        direction: stream.direction,
+        toClockMs: (ms) => this.toClockMs(ms),
+        callIdOf: (key) => this.callIdByKey.get(key),
+        otherStallMs: (from, to) => this.stalls.overlapMs(from, to),
+        ptimeMs: PTIME_MS,
+      }),
+    );
   }
 
   private emit(callId: string, kind: string, timeMs: number, value: Record<string, unknown>): void {
     const draft: EventDraft = { timeMs, process: callId, type: 'info', kind, value };
     this.opts.sink?.(draft);
   }
-}
-
-/** "ip:port#ssrc" -> its parts. */
-function splitSource(key: string): { address: string; ssrc: number } {
-  const hash = key.lastIndexOf('#');
-  return { address: key.slice(0, hash), ssrc: Number(key.slice(hash + 1)) };
 }

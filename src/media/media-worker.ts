@@ -3,14 +3,10 @@ import dgram from 'node:dgram';
 import os from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
-import type { CallSide } from '../common/event-kinds.js';
-import { MediaPayload, PAYLOAD_BYTES } from './media-payload.js';
-import { PT_PCMU, RTP_HEADER_BYTES, RtpHeader } from './rtp-header.js';
-import { SendSchedule, type SlotAction } from './send-schedule.js';
+import { SendSchedule } from './send-schedule.js';
 import { StallLog } from './stall-log.js';
-import { Counter, counterSlot } from './stream-counters.js';
-import { StreamReceiver } from './stream-receiver.js';
 import type { FromWorker, ToWorker, WorkerConfig, WorkerItem } from './worker-protocol.js';
+import { type WorkerContext, WorkerStream } from './worker-stream.js';
 
 const config = workerData as WorkerConfig;
 const port = parentPort;
@@ -61,108 +57,15 @@ function flush(): void {
 const literalLookup = (address: string, _family: unknown, cb: (e: null, a: string, f: number) => void) =>
   cb(null, address, 4);
 
-/** One stream inside the worker. */
-class WorkerStream {
-  readonly counters: Float64Array;
-  readonly receiver: StreamReceiver;
-  schedule: SendSchedule | undefined;
-  remoteIp = '';
-  remotePort = 0;
-  sending = false;
-  wantSend = false;
-  private rtpSeq = Math.floor(Math.random() * 0x10000);
-  private rtpTimestamp = Math.floor(Math.random() * 0x1_0000_0000);
-  private readonly ssrc = Math.floor(Math.random() * 0x1_0000_0000);
-  private payloadSeq = 0;
-  private first = true;
-  private lastSentAtMs = Number.NaN;
-  /** An injected pause whose outcome is reported once sending resumes. */
-  pendingPause:
-    | { id: number; fromMs: number; untilMs: number; begun: boolean; slots: number; lastBeforeMs: number }
-    | undefined;
-  readonly onSlot = (deadlineMs: number, action: SlotAction): void => this.sendSlot(deadlineMs, action);
-
-  constructor(
-    readonly slot: number,
-    readonly socket: dgram.Socket,
-    private readonly callKey: number,
-    private readonly side: CallSide,
-    expect: { callKey: number; side: CallSide },
-  ) {
-    this.counters = counterSlot(config.counters, slot);
-    this.receiver = new StreamReceiver(
-      {
-        expect,
-        ptimeMs: config.ptimeMs,
-        thresholdMs: config.gapThresholdMs,
-        doubledWindowMs: config.doubledWindowMs,
-      },
-      this.counters,
-      stalls,
-      (o) => queue({ slot, o }),
-    );
-    socket.on('message', (msg, rinfo) => {
-      const at = nowMs();
-      stalls.check(at);
-      this.receiver.receive(msg, rinfo.address, rinfo.port, at);
-    });
-  }
-
-  private sendSlot(deadlineMs: number, action: SlotAction): void {
-    const pause = this.pendingPause;
-    if (pause && !pause.begun && deadlineMs >= pause.fromMs) {
-      pause.begun = true;
-      pause.lastBeforeMs = this.lastSentAtMs;
-    }
-    if (action === 'skip') {
-      this.counters[Counter.sendSkipped]! += 1;
-      return;
-    }
-    const seq = this.payloadSeq++;
-    if (action !== 'send') {
-      this.counters[Counter.injected]! += 1;
-      if (action === 'hold') this.payloadSeq--;
-      if (pause) pause.slots++;
-      return;
-    }
-    const buf = Buffer.allocUnsafe(RTP_HEADER_BYTES + PAYLOAD_BYTES);
-    RtpHeader.write(buf, {
-      payloadType: PT_PCMU,
-      marker: this.first,
-      seq: this.rtpSeq,
-      timestamp: this.rtpTimestamp,
-      ssrc: this.ssrc,
-    });
-    MediaPayload.write(buf, RTP_HEADER_BYTES, {
-      callKey: this.callKey,
-      side: this.side,
-      seq,
-      sendMs: deadlineMs,
-    });
-    this.first = false;
-    this.rtpSeq = (this.rtpSeq + 1) & 0xffff;
-    this.rtpTimestamp = (this.rtpTimestamp + PAYLOAD_BYTES) >>> 0;
-    this.socket.send(buf, this.remotePort, this.remoteIp);
-    this.counters[Counter.sent]! += 1;
-    this.lastSentAtMs = tickNowMs;
-    if (pause && deadlineMs >= pause.untilMs) {
-      this.pendingPause = undefined;
-      // What was really on the wire: from the last packet before the pause to this one, minus one ptime.
-      const wireSilenceMs = this.lastSentAtMs - pause.lastBeforeMs - config.ptimeMs;
-      post({ t: 'paused', id: pause.id, fromMs: pause.fromMs, slots: pause.slots, wireSilenceMs });
-    }
-  }
-}
-
+/** Time of the tick (or start) now sending. */
+let tickNowMs = 0;
+const ctx: WorkerContext = { config, stalls, nowMs, tickNowMs: () => tickNowMs, queue, post };
 const streams = new Map<number, WorkerStream>();
 
 function noteStall(at: number): void {
   const w = stalls.beat(at);
   if (w) queue({ stall: w });
 }
-
-/** Time of the tick (or start) now sending: one clock read per batch, not per packet. */
-let tickNowMs = 0;
 
 function tick(): void {
   const now = nowMs();
@@ -192,7 +95,7 @@ async function open(m: Extract<ToWorker, { t: 'open' }>): Promise<void> {
       const bound = await bind(socket, m.bindIp, p);
       // Unconnected UDP reports no ICMP errors on Linux; anything else must not kill the worker.
       socket.on('error', () => {});
-      streams.set(m.slot, new WorkerStream(m.slot, socket, m.callKey, m.side, m.expect));
+      streams.set(m.slot, new WorkerStream(ctx, m.slot, socket, m.callKey, m.side, m.expect));
       post({ t: 'opened', id: m.id, port: bound });
       return;
     } catch (e) {
