@@ -24,14 +24,13 @@ const plan = (topology: 'farm' | 'single' | 'keepalived', n: number) => ({
 });
 
 describe('topologyStages', () => {
-  it('farm: PostgreSQL and RTPEngine first, the proxy after RTPEngine, then the nodes together', () => {
+  it('farm: PostgreSQL and RTPEngine first, then the proxy (after RTPEngine) together with the nodes', () => {
     const stages = topologyStages(plan('farm', 3));
     expect(stages.map((s) => s.map((h) => h.name))).toEqual([
       ['pg', 'rtpengine'],
-      ['proxy'],
-      ['fs1', 'fs2', 'fs3'],
+      ['proxy', 'fs1', 'fs2', 'fs3'],
     ]);
-    expect(stages[2]?.map((h) => h.ip)).toEqual(['198.19.9.41', '198.19.9.42', '198.19.9.43']);
+    expect(stages[1]?.map((h) => h.ip)).toEqual(['198.19.9.20', '198.19.9.41', '198.19.9.42', '198.19.9.43']);
   });
   it('gives each node its context: own IP as service IP, disjoint RTP ports', () => {
     seen.length = 0;

@@ -66,7 +66,7 @@ export function freeswitchNodeContext(plan: TopologyPlan, index: number): Freesw
   };
 }
 
-/** The hosts to start, stage by stage: PostgreSQL (and RTPEngine) first, the proxy after RTPEngine, nodes last. */
+/** The hosts to start, stage by stage: PostgreSQL (and RTPEngine) first, then the proxy and the nodes together. */
 export function topologyStages(plan: TopologyPlan): HostSpec[][] {
   const problem = topologyProblem(plan.topology, plan.freeswitchNodes, plan.freeswitchRole !== undefined);
   if (problem) throw new ScenarioConfigError('lab.topology', problem);
@@ -96,10 +96,10 @@ export function topologyStages(plan: TopologyPlan): HostSpec[][] {
   }
   const pg = postgresHost(plan.image, plan.addresses, plan.postgres);
   if (plan.topology !== 'farm') return [[pg], nodes].filter((s) => s.length > 0);
-  // RTPEngine must answer before Kamailio starts, or Kamailio disables it for 60 s.
+  // RTPEngine must answer before Kamailio starts, or Kamailio disables it for 60 s. The nodes need PostgreSQL
+  // but not the proxy (its dispatcher probes them once a second), so they start beside it.
   return [
     [pg, rtpengineHost(plan.image, plan.addresses)],
-    [kamailioHost(plan.image, plan.addresses, plan.kamailio)],
-    nodes,
-  ].filter((s) => s.length > 0);
+    [kamailioHost(plan.image, plan.addresses, plan.kamailio), ...nodes],
+  ];
 }

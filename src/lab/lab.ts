@@ -2,7 +2,14 @@
 // Lifecycle in the types: new Lab(options) → start() → StartedLab (usable with `await using`) → stop() → StoppedLab.
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { AbortedError, errorMessage, LabError, ScenarioConfigError } from '../common/errors.js';
+import {
+  AbortedError,
+  errorMessage,
+  LabError,
+  ReadinessTimeoutError,
+  ScenarioConfigError,
+} from '../common/errors.js';
+import { pollUntil } from '../common/wait.js';
 import type { ContainerRuntime } from './container-runtime.js';
 import { DockerRuntime } from './docker-runtime.js';
 import type { FreeswitchRole } from './freeswitch-role.js';
@@ -98,11 +105,13 @@ export class Lab {
       for (const stage of stages) {
         hosts.push(...(await startStage(runtime, id, topology, network, stage, signal, progress)));
       }
+      const lab = new StartedLab(id, topology, addresses, network, hosts, runtime, logsDir, progress);
+      if (topology === 'keepalived' && nodes === 2) await waitForVipHolder(lab, signal, progress);
       progress(
         `up in ${Math.round(performance.now() - started)} ms: ${hosts.map((h) => `${h.name}=${h.ip}`).join(' ')}`,
       );
       guard?.release();
-      return new StartedLab(id, topology, addresses, network, hosts, runtime, logsDir, progress);
+      return lab;
     } catch (e) {
       progress(`bring-up failed (${errorMessage(e).split('\n')[0]}); tearing down`);
       await teardownLab(runtime, id, { logsDir, onProgress: o.onProgress }).catch((t: unknown) =>
@@ -224,4 +233,27 @@ async function startHost(
     `${spec.name} ready in ${ms(t0, t3)} ms (start ${ms(t0, t1)}, wait ${ms(t1, t2)}, setup ${ms(t2, t3)})`,
   );
   return host;
+}
+
+/** keepalived topology: ready once exactly one node holds the VIP (VRRP elects within ~3 advert intervals). */
+async function waitForVipHolder(
+  lab: StartedLab,
+  signal: AbortSignal,
+  progress: (line: string) => void,
+): Promise<void> {
+  const t0 = performance.now();
+  const timeoutMs = 15_000;
+  const holder = await pollUntil(() => lab.vipHolder(), { timeoutMs, intervalMs: 200, signal });
+  if (!holder) {
+    const logs = await Promise.all(
+      lab.freeswitch.map(async (h) => (await h.logs(15)).map((l) => `${h.name}: ${l}`)),
+    );
+    throw new ReadinessTimeoutError(
+      'vip',
+      timeoutMs,
+      logs.flat(),
+      `no single node holds ${lab.addresses.vip}`,
+    );
+  }
+  progress(`VIP ${lab.addresses.vip} held by ${holder.name} after ${Math.round(performance.now() - t0)} ms`);
 }

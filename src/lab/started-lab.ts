@@ -46,6 +46,18 @@ export class StartedLab implements AsyncDisposable {
     return this.hosts.filter((h) => h.role === 'freeswitch');
   }
 
+  /** keepalived topology: the node whose eth0 holds the VIP now (a paused or dead node counts as not holding it). */
+  async vipHolder(): Promise<LabHost | undefined> {
+    const holds = await Promise.all(
+      this.freeswitch.map(async (h) => {
+        const r = await h.exec(['ip', '-4', '-o', 'addr', 'show', 'eth0']).catch(() => undefined);
+        return r?.stdout.includes(` ${this.addresses.vip}/`) ?? false;
+      }),
+    );
+    const holders = this.freeswitch.filter((_, i) => holds[i]);
+    return holders.length === 1 ? holders[0] : undefined;
+  }
+
   /** Saves every host's log and removes all containers and the network; idempotent. */
   stop(): Promise<StoppedLab> {
     this.stopping ??= teardownLab(this.runtime, this.id, {
