@@ -30,3 +30,19 @@ describe('media-resumes on echo calls', () => {
     expect(mediaResumes(h, { bounds: { mediaResumeMs: 1_500 } }).valid).toBe(false);
   });
 });
+
+describe('media-resumes at the end of a call', () => {
+  it('ignores the silence that starts when the scenario hangs the call up', () => {
+    const h = new HistoryBuilder()
+      .event(0, 'e1', 'invoke', EventKind.callInvite, { callId: 'e1', mode: 'echo' })
+      .event(100, 'e1', 'ok', EventKind.callAnswered, { callId: 'e1', node: 'fs1', legCallIds: ['e1'] })
+      .event(120, 'e1', 'info', EventKind.mediaStarted, { direction: 'to-caller', source: 'fs1' })
+      .fault(5_000, 'crash', 'fs1')
+      .gap('e1', 'to-caller', 4_990, 5_600)
+      .hangup('e1', 9_000)
+      .openGap('e1', 'to-caller', 9_050, 9_200)
+      .build();
+    const r = mediaResumes(h, { bounds: { mediaResumeMs: 1_500 } });
+    expect(r.valid).toBe(true);
+  });
+});

@@ -104,7 +104,10 @@ function directionResumption(
   if (m.startedMs === undefined && m.gaps.length === 0 && m.lastPacketMs === undefined) {
     return { ...base, valid: 'unknown', reason: `${direction}: no media was observed` };
   }
-  const after = m.gaps.filter((g) => g.endMs > answeredMs);
+  // silence that starts once the scenario hangs the call up is the end of the call, not a fault
+  const after = m.gaps.filter(
+    (g) => g.endMs > answeredMs && (t.hangupMs === undefined || g.startMs < t.hangupMs),
+  );
   const gaps = after.filter((g) => !g.open);
   const lastGapEnd = Math.max(-Infinity, ...gaps.map((g) => g.endMs));
   const end = callEndMs(t) ?? m.statsMs ?? t.lastEventMs;
