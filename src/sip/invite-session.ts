@@ -100,7 +100,8 @@ export class InviteSession {
       body: this.localSdp(),
     });
     this.retransmitter.start(res, cseqOf(inc.request)?.seq ?? 0, (ok) => {
-      if (!ok) this.finding(SipFindingKind.noAck, `no ACK for 200 to CSeq ${cseqOf(inc.request)?.seq}`);
+      if (!ok)
+        this.report(this.finding(SipFindingKind.noAck, `no ACK for 200 to CSeq ${cseqOf(inc.request)?.seq}`));
       onAcked?.(ok);
     });
     return res;
@@ -114,9 +115,11 @@ export class InviteSession {
       return;
     }
     const check = this.dialog.receiveRequest(req);
+    // a re-INVITE's findings travel in its onReinvite info; other requests report them on their own
     const findings: SipFinding[] = [];
+    const note = (f: SipFinding) => (req.method === 'INVITE' ? findings.push(f) : this.report(f));
     if (check.lowerCseq) {
-      findings.push(
+      note(
         this.finding(
           SipFindingKind.lowerCseq,
           `${req.method} CSeq ${cseqOf(req)?.seq} <= ${this.dialog.remoteSeq}`,
@@ -124,6 +127,7 @@ export class InviteSession {
         ),
       );
       if (this.strictCseq) {
+        if (req.method === 'INVITE') for (const f of findings) this.report(f);
         inc.respond(500, { reason: 'Lower CSeq' });
         return;
       }
@@ -190,7 +194,10 @@ export class InviteSession {
     if (!this.awaitingAnswerInAck) return;
     this.awaitingAnswerInAck = false;
     if (hasSdp(inc.request)) this.applyRemoteSdp(inc.request.body);
-    else this.finding(SipFindingKind.ackWithoutAnswer, 'ACK to our offer in 200 carried no SDP', inc.source);
+    else
+      this.report(
+        this.finding(SipFindingKind.ackWithoutAnswer, 'ACK to our offer in 200 carried no SDP', inc.source),
+      );
   }
 
   /** Hangs up (RFC 3261 15.1.1): BYE to the current target via the route set. */
@@ -206,10 +213,14 @@ export class InviteSession {
     this.retransmitter.stop();
   }
 
+  /** Builds a finding of this call (not yet reported). */
   private finding(kind: SipFinding['finding'], detail: string, source?: Address): SipFinding {
     const f: SipFinding = { finding: kind, detail, callId: this.callId };
     if (source) f.source = source;
-    this.events.onFinding?.(f);
     return f;
+  }
+
+  private report(f: SipFinding): void {
+    this.events.onFinding?.(f);
   }
 }

@@ -158,7 +158,11 @@ describe('UserAgent', () => {
       requestUri: 'sip:1000@127.0.0.2:5060',
       callId: '1-26221@127.0.0.1',
       localMedia: { ip: '127.0.0.1', port: 30000 },
-      events: { onFinding: (f) => findings.push(f), onReinviteAnswered: (ok) => (answered = ok) },
+      events: {
+        onFinding: (f) => findings.push(f),
+        onReinvite: (i) => findings.push(...i.findings),
+        onReinviteAnswered: (ok) => (answered = ok),
+      },
     });
     const { session } = await out.result;
     const ourTag = session?.dialog.localTag ?? '';
@@ -227,6 +231,7 @@ async function calleeCall(net: MemoryNetwork, uaFindings: SipFinding[] = []) {
       { ip: '127.0.0.1', port: 40000 },
       {
         onFinding: (f) => findings.push(f),
+        onReinvite: (i) => findings.push(...i.findings),
         onRemoteMedia: (m) => media.push(m),
         onReinviteAnswered: (ok) => answered.push(ok),
       },
