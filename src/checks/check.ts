@@ -63,6 +63,12 @@ export type Check = (history: HistoryView, ctx: CheckContext) => CheckResult;
 const RANK = { true: 0, unknown: 1, false: 2 } as const;
 const rankOf = (v: Validity): number => RANK[String(v) as keyof typeof RANK];
 
+/** A time for messages, in seconds since the history's first event: "t=12.345 s". */
+export function timeLabel(history: HistoryView): (ms: number) => string {
+  const t0 = history[0]?.timeMs ?? 0;
+  return (ms) => `t=${((ms - t0) / 1000).toFixed(3)} s`;
+}
+
 /** Merges verdicts: false beats unknown beats true; nothing to merge is true. */
 export function mergeValidity(...vs: Validity[]): Validity {
   let worst: Validity = true;

@@ -64,7 +64,7 @@ describe('media-resumes', () => {
     expect(r.valid).toBe(false);
     const c1 = r.perCall?.find((c) => c.callId === 'c1');
     expect(c1?.valid).toBe(false);
-    expect(c1?.message).toMatch(/to-callee: gap 2105 ms from t=9995 ms > bound 1500 ms/);
+    expect(c1?.message).toMatch(/to-callee: gap 2105 ms from t=9\.995 s > bound 1500 ms/);
     expect(r.details).toContain('1 did not');
   });
 
@@ -78,7 +78,7 @@ describe('media-resumes', () => {
       .build();
     const c2 = mediaResumes(h, ctx).perCall?.find((c) => c.callId === 'c2');
     expect(c2?.valid).toBe(false);
-    expect(c2?.message).toMatch(/to-caller: silent since t=9985 ms .* never resumed/);
+    expect(c2?.message).toMatch(/to-caller: silent since t=9\.985 s .* never resumed/);
   });
 
   it('is invalid for a call the network cut after the fault, even with media flowing until the BYE', () => {
@@ -92,7 +92,7 @@ describe('media-resumes', () => {
     const c3 = mediaResumes(h, ctx).perCall?.find((c) => c.callId === 'c3');
     expect(c3?.valid).toBe(false);
     expect(c3?.message).toMatch(
-      /to-caller: call cut by the network at t=10021 ms before the scenario hung it up/,
+      /to-caller: call cut by the network at t=10\.021 s before the scenario hung it up/,
     );
   });
 
@@ -107,7 +107,7 @@ describe('media-resumes', () => {
     const r = mediaResumes(h, ctx);
     const c2 = r.perCall?.find((c) => c.callId === 'c2');
     expect(c2?.valid).toBe(false);
-    expect(c2?.message).toContain('to-callee: silent since t=9990 ms (20010 ms until the call');
+    expect(c2?.message).toContain('to-callee: silent since t=9.990 s (20010 ms until the call');
     expect(
       (c2!.data as { directions: { resumed: boolean; firstAfterMs?: number }[] }).directions[1],
     ).toMatchObject({
@@ -145,7 +145,7 @@ describe('media-resumes', () => {
     const late = mediaResumes(h, ctx).perCall?.find((c) => c.callId === 'late');
     expect(late?.valid).toBe(false);
     expect(late?.data).toMatchObject({ faultMs: 30_000 });
-    expect(late?.message).toContain('to-caller: gap 3005 ms from t=29995 ms > bound 1500 ms');
+    expect(late?.message).toContain('to-caller: gap 3005 ms from t=29.995 s > bound 1500 ms');
   });
 
   it('is unknown when no call was up at the fault', () => {

@@ -23,7 +23,7 @@ describe('new-calls-succeed', () => {
     expect(r.valid).toBe(true);
     expect(r.perCall?.map((c) => c.callId)).toEqual(['n1', 'n2']);
     expect(r.perCall?.[0]?.message).toBe('answered in 80 ms by fs2');
-    expect(r.details).toMatch(/2 of 2 calls placed during the failover \(t=5000…5600 ms\)/);
+    expect(r.details).toMatch(/2 of 2 calls placed during the failover \(t=5\.000 s … t=5\.600 s\)/);
   });
 
   it('is invalid when a call placed during the failover fails, or is answered by the dead node', () => {

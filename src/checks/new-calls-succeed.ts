@@ -1,6 +1,6 @@
 // Check: calls placed while the failover runs are answered, and by a live node.
 import { callTimelines } from './call-timelines.js';
-import { type CallVerdict, type Check, countVerdicts, mergeValidity, nodeName } from './check.js';
+import { type CallVerdict, type Check, countVerdicts, mergeValidity, nodeName, timeLabel } from './check.js';
 import { labHostsByAddress } from './lab-hosts.js';
 import { deadNodesAt, runTimeline } from './run-timeline.js';
 
@@ -16,7 +16,8 @@ export const newCallsSucceed: Check = (history, ctx) => {
   const calls = callTimelines(history).filter(
     (t) => t.inviteMs !== undefined && t.inviteMs >= from && t.inviteMs <= to,
   );
-  const window = `t=${Math.round(from)}…${Math.round(to)} ms${tl.recoveryEndMs === undefined ? ' (recovery never ended)' : ''}`;
+  const at = timeLabel(history);
+  const window = `${at(from)} … ${at(to)}${tl.recoveryEndMs === undefined ? ' (recovery never ended)' : ''}`;
   if (calls.length === 0)
     return { name, valid: 'unknown', details: `no call was placed during the failover window ${window}` };
   const perCall: CallVerdict[] = calls.map((t) => {

@@ -33,8 +33,8 @@ describe('no-crossed-media', () => {
     expect(r.valid).toBe(false);
     expect(r.details).toBe('1 call(s) with crossed media, 1 with doubled media');
     expect(r.perCall?.map((c) => c.message)).toEqual([
-      'to-caller carried audio of c2 at t=5600 ms',
-      'to-callee had 2 sources at once (198.19.0.41:30010#11, 198.19.0.42:30010#12) at t=5700 ms',
+      'to-caller carried audio of c2 at t=5.600 s',
+      'to-callee had 2 sources at once (198.19.0.41:30010#11, 198.19.0.42:30010#12) at t=5.700 s',
     ]);
   });
 

@@ -1,10 +1,11 @@
 // Check: no call hears another call's audio (crossed) or two sources at once (doubled).
 import { callTimelines } from './call-timelines.js';
-import { type CallVerdict, type Check, mergeValidity } from './check.js';
+import { type CallVerdict, type Check, mergeValidity, timeLabel } from './check.js';
 
 /** no-crossed-media: media identity held for every call, every direction. */
 export const noCrossedMedia: Check = (history) => {
   const name = 'no-crossed-media';
+  const at = timeLabel(history);
   const calls = callTimelines(history);
   const withMedia = calls.filter((t) =>
     Object.values(t.media).some(
@@ -22,12 +23,11 @@ export const noCrossedMedia: Check = (history) => {
   const perCall: CallVerdict[] = [...new Set([...withMedia, ...offending])].map((t) => {
     const msgs = [
       ...t.crossed.map(
-        (c) =>
-          `${c.direction ?? '?'} carried audio of ${c.fromCall ?? 'another call'} at t=${Math.round(c.timeMs)} ms`,
+        (c) => `${c.direction ?? '?'} carried audio of ${c.fromCall ?? 'another call'} at ${at(c.timeMs)}`,
       ),
       ...t.doubled.map(
         (d) =>
-          `${d.direction ?? '?'} had ${d.sources.length || 'several'} sources at once (${d.sources.join(', ')}) at t=${Math.round(d.timeMs)} ms`,
+          `${d.direction ?? '?'} had ${d.sources.length || 'several'} sources at once (${d.sources.join(', ')}) at ${at(d.timeMs)}`,
       ),
     ];
     return msgs.length

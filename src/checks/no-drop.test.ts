@@ -29,7 +29,7 @@ describe('no-drop', () => {
     const r = noDrop(h, ctx);
     expect(r.valid).toBe(false);
     expect(r.perCall?.find((c) => c.callId === 'c2')?.message).toBe(
-      'BYE from the network (fs1) to the caller at t=5001 ms',
+      'BYE from the network (fs1) to the caller at t=5.001 s',
     );
     expect(r.details).toBe('1 of 2 answered calls kept up; 1 dropped by the network');
   });
@@ -42,7 +42,7 @@ describe('no-drop', () => {
       .build();
     const r = noDrop(h, ctx);
     expect(r.valid).toBe(false);
-    expect(r.perCall?.[0]?.message).toBe('re-INVITE to the callee failed (500) at t=5405 ms');
+    expect(r.perCall?.[0]?.message).toBe('re-INVITE to the callee failed (500) at t=5.405 s');
   });
 
   it('is unknown when no call was answered, or a re-INVITE has no recorded answer', () => {

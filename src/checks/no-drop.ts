@@ -1,10 +1,11 @@
 // Check: no answered call is ended by the network (BYE) or loses a re-INVITE before the scenario hangs it up.
 import { callTimelines } from './call-timelines.js';
-import { type CallVerdict, type Check, countVerdicts, mergeValidity } from './check.js';
+import { type CallVerdict, type Check, countVerdicts, mergeValidity, timeLabel } from './check.js';
 
 /** no-drop: every answered call stays up until the scenario ends it. */
 export const noDrop: Check = (history) => {
   const name = 'no-drop';
+  const at = timeLabel(history);
   const calls = callTimelines(history).filter((t) => t.answeredMs !== undefined);
   if (calls.length === 0) return { name, valid: 'unknown', details: 'no call was answered' };
   const perCall: CallVerdict[] = calls.map((t) => {
@@ -13,14 +14,14 @@ export const noDrop: Check = (history) => {
     for (const b of t.byes) {
       if (b.by === 'remote' && before(b.timeMs)) {
         problems.push(
-          `BYE from the network${b.source ? ` (${b.source})` : ''} to the ${b.side ?? '?'} at t=${Math.round(b.timeMs)} ms`,
+          `BYE from the network${b.source ? ` (${b.source})` : ''} to the ${b.side ?? '?'} at ${at(b.timeMs)}`,
         );
       }
     }
     for (const a of t.reinviteAnswers) {
       if (!a.ok && before(a.timeMs)) {
         problems.push(
-          `re-INVITE to the ${a.side ?? '?'} failed${a.status ? ` (${a.status})` : ''} at t=${Math.round(a.timeMs)} ms`,
+          `re-INVITE to the ${a.side ?? '?'} failed${a.status ? ` (${a.status})` : ''} at ${at(a.timeMs)}`,
         );
       }
     }

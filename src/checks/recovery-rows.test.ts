@@ -76,21 +76,44 @@ describe('recovery-rows', () => {
     expect(r.perCall?.[0]).toMatchObject({ valid: false, message: 'legs split across fs2 and fs3' });
   });
 
-  it('is unknown without snapshots, without one after recovery, or when recovery never ended', () => {
-    expect(recoveryRows(failover().build(), ctx).details).toMatch(
-      /no recovery.rows snapshot after recovery ended/,
+  it('is unknown without snapshots, without one after the fault, or with all of them before recovery ended', () => {
+    expect(recoveryRows(failover().build(), ctx).details).toBe(
+      'no recovery.rows snapshot after the first fault (t=5.000 s)',
     );
     const noSnap = new HistoryBuilder().answered('c1', { inviteMs: 0, answerMs: 100 }).build();
     expect(recoveryRows(noSnap, ctx)).toMatchObject({
       valid: 'unknown',
       details: 'no recovery.rows snapshot in the history',
     });
+    const early = failover().legRows(5_500, 'fs2', ['c1', 'c2', 'c3']).build();
+    expect(recoveryRows(early, ctx)).toMatchObject({
+      valid: 'unknown',
+      details: 'every recovery.rows snapshot was taken before the controller finished recovering (t=5.600 s)',
+    });
+  });
+
+  it('cannot vouch for lost legs when every call had ended before the snapshot, but still flags orphans', () => {
+    const late = failover().hangup('c1', 5_800).hangup('c2', 5_800).hangup('c3', 5_800);
+    const clean = recoveryRows(late.legRows(6_000, 'fs2', []).build(), ctx);
+    expect(clean.valid).toBe('unknown');
+    expect(clean.details).toMatch(/^no call was up when the rows were snapshotted .*; no orphaned rows/);
+    const left = failover()
+      .hangup('c1', 5_800)
+      .hangup('c2', 5_800)
+      .hangup('c3', 5_800)
+      .legRows(6_000, 'fs2', ['c1']);
+    expect(recoveryRows(left.build(), ctx).valid).toBe(false);
+  });
+
+  it('is invalid when recovery never happened and the legs still sit on the dead node', () => {
     const stuck = new HistoryBuilder()
       .answered('c1', { inviteMs: 0, answerMs: 100 })
       .fault(1_000, 'crash', 'fs1')
       .legRows(2_000, 'fs1', ['c1'])
       .build();
-    expect(recoveryRows(stuck, ctx).valid).toBe('unknown');
+    const r = recoveryRows(stuck, ctx);
+    expect(r.valid).toBe(false);
+    expect(r.perCall?.[0]?.message).toBe('leg c1-a still on dead node fs1; leg c1-b still on dead node fs1');
   });
 
   it("is unknown when a node's table could not be read, or holds a row that cannot be parsed", () => {

@@ -1,7 +1,7 @@
 // Check: after recovery every live call's legs sit exactly once on one live node; no row orphaned or lost.
 import { EventKind } from '../common/event-kinds.js';
 import { callEndMs, callTimelines, expectedLegs } from './call-timelines.js';
-import { type CallVerdict, type Check, mergeValidity } from './check.js';
+import { type CallVerdict, type Check, mergeValidity, timeLabel } from './check.js';
 import { fields } from './fields.js';
 import { deadNodesAt, runTimeline } from './run-timeline.js';
 
@@ -11,31 +11,34 @@ interface Row {
   callId: string;
 }
 
-/** recovery-rows: judged on each node's last recovery.rows snapshot taken after recovery ended. */
+/** recovery-rows: judged on each node's last recovery.rows snapshot taken after the first fault. */
 export const recoveryRows: Check = (history, ctx) => {
   const name = 'recovery-rows';
   const tl = runTimeline(history);
   const snapshots = history.filter((e) => e.kind === EventKind.recoveryRows);
   if (snapshots.length === 0)
     return { name, valid: 'unknown', details: 'no recovery.rows snapshot in the history' };
-  const after = tl.recoveryEndMs ?? (tl.firstFaultMs === undefined ? -Infinity : undefined);
-  if (after === undefined) {
-    return {
-      name,
-      valid: 'unknown',
-      details: 'the fault never recovered (no successful recover, confirm or heal)',
-    };
-  }
+  // the runner snapshots when it believes recovery is over; judge each node's last snapshot after the fault
+  const after = tl.firstFaultMs ?? -Infinity;
   const latest = new Map<string, (typeof snapshots)[number]>();
   for (const s of snapshots) {
     const node = fields.str(s.value, 'node');
     if (node !== undefined && s.timeMs >= after) latest.set(node, s);
   }
+  const at = timeLabel(history);
   if (latest.size === 0) {
     return {
       name,
       valid: 'unknown',
-      details: `no recovery.rows snapshot after recovery ended (t=${Math.round(after)} ms)`,
+      details: `no recovery.rows snapshot after the first fault (${at(after)})`,
+    };
+  }
+  const recovered = tl.recoveredMs;
+  if (recovered !== undefined && [...latest.values()].every((s) => s.timeMs < recovered)) {
+    return {
+      name,
+      valid: 'unknown',
+      details: `every recovery.rows snapshot was taken before the controller finished recovering (${at(recovered)})`,
     };
   }
   const unread = [...latest.entries()].filter(([, s]) => s.type === 'fail');
@@ -102,10 +105,14 @@ export const recoveryRows: Check = (history, ctx) => {
     ...perCall.map((c) => c.valid),
     orphans.length === 0,
     malformed.length ? 'unknown' : true,
+    // with no call up at the snapshot, a lost leg cannot show: only orphans were checked
+    up.length === 0 ? 'unknown' : true,
   );
   const bad = perCall.filter((c) => c.valid === false).length;
   const details =
-    `${up.length - bad} of ${up.length} live calls have each leg on exactly one live node` +
+    (up.length === 0
+      ? 'no call was up when the rows were snapshotted (taken after the hangup?), so lost legs cannot show'
+      : `${up.length - bad} of ${up.length} live calls have each leg on exactly one live node`) +
     (orphans.length
       ? `; ${orphans.length} orphaned row(s): ${orphans
           .slice(0, 5)

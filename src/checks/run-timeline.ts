@@ -40,6 +40,8 @@ export interface RunTimeline {
   firstFaultMs?: number;
   /** When recovery ended: last successful confirm/recover after the fault, else last heal. */
   recoveryEndMs?: number;
+  /** When the controller last recovered successfully after the fault (confirm/recover ok); no heal fallback. */
+  recoveredMs?: number;
   startMs: number;
   endMs: number;
 }
@@ -115,6 +117,7 @@ export function runTimeline(history: HistoryView): RunTimeline {
     steps,
     firstFaultMs,
     recoveryEndMs: recoveryEnd(faults, steps, firstFaultMs),
+    recoveredMs: recoveryEnd([], steps, firstFaultMs),
     startMs: times.length ? Math.min(...times) : 0,
     endMs: times.length ? Math.max(...times) : 0,
   };
