@@ -213,6 +213,18 @@ describe('UserAgent', () => {
     expect((await fsA.request(stranger).final).response.status).toBe(481);
     expect(uaFindings.map((f) => f.finding)).toEqual(['unknown-dialog']);
   });
+  it('matches an in-dialog request with From/To tags swapped, records it, and answers', async () => {
+    const net = new MemoryNetwork();
+    const { fsA, session, findings } = await calleeCall(net);
+    const req = session.inDialogFromPeer('INVITE', 123331900, sdp('127.0.0.2', 16010));
+    const from = req.headers.get('From') ?? '';
+    const to = req.headers.get('To') ?? '';
+    const tag = (v: string) => /tag=([^;>]+)/.exec(v)?.[1] ?? '';
+    req.headers.set('From', from.replace(tag(from), tag(to)));
+    req.headers.set('To', to.replace(tag(to), tag(from)));
+    expect((await fsA.request(req).final).response.status).toBe(200);
+    expect(findings.map((f) => f.finding)).toContain('swapped-tags');
+  });
 });
 
 /** A call set up by a raw endpoint ("FreeSWITCH A" at 127.0.0.2) to our callee UA at 127.0.0.1:5080. */
