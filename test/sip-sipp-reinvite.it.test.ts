@@ -18,7 +18,6 @@ import { type SippProcess, startSipp } from './sip-sipp.js';
 const IP = '127.0.0.1';
 const IP_B = '127.0.0.2';
 const SIPP_PORT = 25_170;
-const CALL_KEY = 41;
 
 describe('recovery re-INVITE from another host (sipp)', () => {
   const events: EventDraft[] = [];
@@ -40,21 +39,17 @@ describe('recovery re-INVITE from another host (sipp)', () => {
     await media?.close();
   });
 
-  it('answers to the Via, adopts Contact and SDP, media gap = outage ±1 packet, BYE goes to B', async () => {
+  /** sipp A calls our UA (callee leg of a bridge), media echoes; then A "crashes" and sipp B re-INVITEs. */
+  async function crashAndRecover(callKey: number, scenario: string, mediaPort: number) {
     let stream: MediaStream | undefined;
     let session: InviteSession | undefined;
     let inviteVia = '';
     const reinvites: Array<{ atMs: number; info: ReinviteInfo }> = [];
-    const reinviteAcked: boolean[] = [];
+    const acked: boolean[] = [];
     ua.onInvite((inv: IncomingInvite) => {
       inviteVia = inv.incoming.request.headers.get('Via') ?? '';
       void media
-        .openStream({
-          callId: inv.callId,
-          callKey: CALL_KEY,
-          side: 'callee',
-          expect: { callKey: CALL_KEY, side: 'callee' },
-        })
+        .openStream({ callId: inv.callId, callKey, side: 'callee', expect: { callKey, side: 'callee' } })
         .then((s) => {
           stream = s;
           session = inv.accept(
@@ -65,19 +60,20 @@ describe('recovery re-INVITE from another host (sipp)', () => {
                 s.start();
               },
               onReinvite: (info) => reinvites.push({ atMs: systemClock.nowMs(), info }),
-              onReinviteAnswered: (ok) => reinviteAcked.push(ok),
+              onReinviteAnswered: (ok) => acked.push(ok),
               onFinding: (f) => findings.push(f),
             },
           );
         });
     });
+    const remote = `${IP}:${endpoint.local.port}`;
     const a = startSipp({
       scenario: 'uac-hold.xml',
       ip: IP,
       port: SIPP_PORT,
-      mediaPort: 26_000,
-      remote: `${IP}:${endpoint.local.port}`,
-      cid: 'reinv-a',
+      mediaPort: mediaPort,
+      remote,
+      cid: `reinv-a${callKey}`,
     });
     sipps.push(a);
     const flowing = await pollUntil(async () => ((stream?.stats().received ?? 0) >= 50 ? true : undefined), {
@@ -93,51 +89,40 @@ describe('recovery re-INVITE from another host (sipp)', () => {
     await delay(400); // the outage the scenario makes, on top of sipp B's start-up
     const branch = parseVia(inviteVia)?.params.get('branch') ?? '';
     const b = startSipp({
-      scenario: 'reinvite-from-b.xml',
+      scenario,
       ip: IP_B,
       port: SIPP_PORT,
-      mediaPort: 26_100,
-      remote: `${IP}:${endpoint.local.port}`,
-      cid: 'reinv-b',
+      mediaPort: mediaPort + 100,
+      remote,
+      cid: `reinv-b${callKey}`,
       callId: session?.callId ?? '',
       keys: {
-        ruri: `sip:uas@${IP}:${endpoint.local.port}`,
+        ruri: `sip:uas@${remote}`,
         hdr_via: `SIP/2.0/UDP ${IP}:${SIPP_PORT};rport;branch=${branch}`, // A's Via, branch included
         hdr_from: `"fs-a" <sip:fs@${IP}:${SIPP_PORT}>;tag=${session?.dialog.remoteTag}`,
-        hdr_to: `<sip:uas@${IP}:${endpoint.local.port}>;tag=${session?.dialog.localTag}`,
+        hdr_to: `<sip:uas@${remote}>;tag=${session?.dialog.localTag}`,
         recover_cseq: '123331595',
       },
     });
     sipps.push(b);
-    const acked = await pollUntil(async () => (reinviteAcked.length ? true : undefined), {
+    const done = await pollUntil(async () => (acked.length ? true : undefined), {
       timeoutMs: 10_000,
       intervalMs: 10,
     });
-    expect(acked, b.output()).toBe(true);
-    expect(reinviteAcked).toEqual([true]);
+    expect(done, b.output()).toBe(true);
+    expect(acked).toEqual([true]);
     const before = stream?.stats().received ?? 0;
     await delay(1000);
     expect((stream?.stats().received ?? 0) - before).toBeGreaterThan(40); // media is back, from B
-
-    const [re] = reinvites;
-    expect(re?.info).toMatchObject({
-      cseq: 123331595,
-      contact: `sip:fs-b@${IP_B}:${SIPP_PORT}`,
-      sdp: { ip: IP_B, port: 26_100 },
-    });
-    expect(re?.info.source).toEqual({ address: IP_B, port: SIPP_PORT });
-    expect(session?.dialog.remoteTarget).toBe(`sip:fs-b@${IP_B}:${SIPP_PORT}`);
-    expect(findings.map((f) => f.finding)).toEqual(
-      expect.arrayContaining(['reused-branch', 'via-not-source']),
-    );
     expect(stream?.stats().source).toContain(IP_B);
+    expect(session?.dialog.remoteTarget).toBe(`sip:fs-b@${IP_B}:${SIPP_PORT}`);
 
     const gaps = events.filter((e) => e.kind === EventKind.mediaGap && e.process === session?.callId);
     expect(gaps).toHaveLength(1);
-    const outageMs = (re?.atMs ?? 0) - killedMs;
+    const outageMs = (reinvites[0]?.atMs ?? 0) - killedMs;
     const measured = (gaps[0]?.value as { durationMs?: number } | undefined)?.durationMs ?? Number.NaN;
     console.info(
-      `re-INVITE recovery: measured gap ${measured.toFixed(1)} ms, outage kill->re-INVITE ${outageMs.toFixed(1)} ms`,
+      `${scenario}: measured gap ${measured.toFixed(1)} ms, outage kill->re-INVITE ${outageMs.toFixed(1)} ms`,
     );
     expect(Math.abs(measured - outageMs), `gap ${measured} ms vs outage ${outageMs} ms`).toBeLessThanOrEqual(
       20,
@@ -148,5 +133,27 @@ describe('recovery re-INVITE from another host (sipp)', () => {
     expect(bye?.response.status).toBe(200);
     expect(await b.exited, b.output()).toBe(0);
     stream?.stop();
+    return { reinvites, session };
+  }
+
+  it('answers to the Via, adopts Contact and SDP, media gap = outage ±1 packet, BYE goes to B', async () => {
+    const { reinvites } = await crashAndRecover(41, 'reinvite-from-b.xml', 26_000);
+    expect(reinvites[0]?.info).toMatchObject({
+      cseq: 123331595,
+      contact: `sip:fs-b@${IP_B}:${SIPP_PORT}`,
+      sdp: { ip: IP_B, port: 26_100 },
+      source: { address: IP_B, port: SIPP_PORT },
+    });
+    expect(findings.map((f) => f.finding)).toEqual(
+      expect.arrayContaining(['reused-branch', 'via-not-source']),
+    );
+  });
+
+  it('an SDP-less recovery re-INVITE: offer in our 200, answer (B media) from the ACK', async () => {
+    findings.length = 0;
+    const { reinvites } = await crashAndRecover(42, 'reinvite-no-sdp-from-b.xml', 26_010);
+    expect(reinvites[0]?.info.sdp).toBeUndefined();
+    expect(reinvites[0]?.info.findings.map((f) => f.finding)).toEqual(['sdp-less-reinvite']);
+    expect(findings.map((f) => f.finding)).not.toContain('ack-without-answer');
   });
 });
