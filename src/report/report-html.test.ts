@@ -65,6 +65,15 @@ describe('report.html', () => {
     expect(h).toContain('expected failure: met');
   });
 
+  it('puts run warnings above the verdict details', () => {
+    const input = exampleReportInput();
+    const h = renderHtml(buildReport({ ...input, results: [], truncatedTail: 'x' }));
+    expect(h).toMatch(
+      /<div class="warn"><b>Read this before the verdict<\/b><ul><li>history.jsonl ends with a line cut short/,
+    );
+    expect(h.indexOf('class="warn"')).toBeLessThan(h.indexOf('<h2>Checks</h2>'));
+  });
+
   it('escapes scenario text', () => {
     const input = exampleReportInput();
     input.scenario.description = '<img onerror=alert(1)>';

@@ -16,6 +16,7 @@ h1{font-size:22px;margin:4px 0} h2{font-size:17px;margin:26px 0 8px;border-botto
 .impl{font-size:18px;margin:14px 0 4px} .impl b{font-size:20px}
 .emulator{background:#fff3cd;border:1px solid #e0c060;border-radius:6px;padding:8px 12px;margin:8px 0;font-weight:600}
 .meta{color:#555}
+.warn{background:#fdecea;border:1px solid #e0a0a0;border-radius:6px;padding:8px 12px;margin:10px 0}.warn ul{margin:4px 0 0 18px;padding:0}
 .cards{display:flex;flex-wrap:wrap;gap:10px;margin:14px 0}
 .card{background:#fff;border:1px solid #d8dde3;border-radius:6px;padding:8px 14px;min-width:120px}
 .card .k{color:#555;font-size:12px}.card .v{font-size:20px;font-weight:600}
@@ -52,7 +53,7 @@ export function renderHtml(r: RunReport): string {
 ${r.meta.implementation.emulator ? '<div class="emulator">⚠ fs-sim is an emulator, not FreeSWITCH. This run exercises the harness and the failover logic; it proves nothing about a real FreeSWITCH build.</div>' : ''}
 <div class="meta">${x(r.scenario.description ?? '')}</div>
 <div class="meta">proxy ${x(r.meta.proxy ?? '—')} · seed <code>${x(String(r.meta.seed))}</code> · started ${x(r.meta.startedAt)} · ${dur0} s · ${r.history.events} events · bound: media back within ${r.scenario.bounds.mediaResumeMs} ms each way · exit ${r.exitCode}</div>
-${r.history.truncatedTail !== undefined ? '<div class="emulator">The history ends with a line cut short: the harness crashed while writing it.</div>' : ''}
+${r.warnings.length ? `<div class="warn"><b>Read this before the verdict</b><ul>${r.warnings.map((w) => `<li>${x(w)}</li>`).join('')}</ul></div>` : ''}
 <div class="cards">
 ${card('calls survived', `${s.callsSurvived} / ${s.callsAtFault} (${(s.survival * 100).toFixed(1)} %)`)}
 ${card('detect', dur(s.detectMs))}${card('migrate', dur(s.migrateMs))}${card('recover', dur(s.recoverMs))}${card('fault → recovered', dur(s.failoverMs))}

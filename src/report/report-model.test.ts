@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runChecks } from '../checks/check.js';
 import { selectChecks } from '../checks/check-registry.js';
-import { exampleReportInput } from './example-run.js';
+import { exampleHistory, exampleReportInput } from './example-run.js';
 import { buildReport, implementationLabel } from './report-model.js';
 
 const ALL = ['media-resumes', 'no-drop', 'no-crossed-media', 'recovery-rows', 'new-calls-succeed'];
@@ -44,6 +44,23 @@ describe('report model', () => {
     ]);
     expect(r.faults).toHaveLength(1);
     expect(r.t0Ms).toBe(0);
+  });
+
+  it('warns about false detections, failed controller steps and a cut-short history', () => {
+    const input = exampleReportInput();
+    const b = exampleHistory()
+      .detect(4_000, 'fs3')
+      .event(20_500, 'controller', 'fail', 'controller.recover', {
+        node: 'fs2',
+        error: 'no reply within 1000 ms',
+      });
+    const r = buildReport({ ...input, history: b.build(), results: [], truncatedTail: '{"ind' });
+    expect(r.warnings).toEqual([
+      'controller declared fs3 at t=4.000 s, before the first fault (t=20.000 s): a false detection takes healthy calls down',
+      'controller recover fs2 failed at t=20.500 s: no reply within 1000 ms',
+      'history.jsonl ends with a line cut short: the harness crashed while writing it',
+    ]);
+    expect(report().warnings).toEqual([]);
   });
 
   it('names nodes by the lab.up host list rather than by Contact address', () => {

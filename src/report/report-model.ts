@@ -7,14 +7,22 @@ import {
   mergeValidity,
   nodeName,
   overallValidity,
+  timeLabel,
   type Validity,
 } from '../checks/check.js';
 import { exitCode } from '../checks/exit-code.js';
+import { fields } from '../checks/fields.js';
 import { labHostsByAddress } from '../checks/lab-hosts.js';
 import type { DirectionResumption } from '../checks/media-resumes.js';
 import { type RunStats, runStats } from '../checks/run-stats.js';
-import { type ControllerStep, type FaultWindow, runTimeline } from '../checks/run-timeline.js';
+import {
+  type ControllerStep,
+  type FaultWindow,
+  type RunTimeline,
+  runTimeline,
+} from '../checks/run-timeline.js';
 import type { MediaDirection } from '../common/event-kinds.js';
+import { EventKind } from '../common/event-kinds.js';
 
 /** The FreeSWITCH (or emulator) the run tested. */
 export interface Implementation {
@@ -104,6 +112,8 @@ export interface RunReport {
   faults: FaultWindow[];
   steps: ControllerStep[];
   findings: (SipFinding & { callId: string })[];
+  /** Things a reader must know before trusting the verdict: false detections, failed steps, broken files. */
+  warnings: string[];
   /** Run start (first event) and end, first fault and recovery end, monotonic ms. */
   t0Ms: number;
   endMs: number;
@@ -146,6 +156,7 @@ export function buildReport(input: ReportInput): RunReport {
     faults: tl.faults,
     steps: tl.steps,
     findings: timelines.flatMap((t) => t.findings.map((f) => ({ callId: t.callId, ...f }))),
+    warnings: runWarnings(tl, history, input.truncatedTail),
     t0Ms: tl.startMs,
     endMs: tl.endMs,
     firstFaultMs: tl.firstFaultMs,
@@ -210,4 +221,38 @@ function verdictLine(results: readonly CheckResult[]): string {
   }
   const bad = results.filter((r) => r.valid === v);
   return `${v === false ? 'FAIL' : 'UNKNOWN'} — ${bad.map((r) => `${r.name}: ${r.details}`).join(' | ')}`;
+}
+
+/** Anomalies of the run itself, stated plainly so that nobody reads a verdict without them. */
+export function runWarnings(tl: RunTimeline, history: HistoryView, truncatedTail?: string): string[] {
+  const at = timeLabel(history);
+  const out: string[] = [];
+  const f = tl.firstFaultMs;
+  for (const s of tl.steps) {
+    if ((s.step === 'detect' || s.step === 'fence') && (f === undefined || s.startMs < f)) {
+      out.push(
+        `controller ${s.step === 'detect' ? 'declared' : 'fenced'} ${s.subject} at ${at(s.startMs)}, ` +
+          (f === undefined ? 'in a run without faults' : `before the first fault (${at(f)})`) +
+          ': a false detection takes healthy calls down',
+      );
+    }
+    if (s.ok === false) {
+      const error = fields.str(s.value, 'error');
+      out.push(
+        `controller ${s.step} ${s.subject} failed at ${at(s.endMs ?? s.startMs)}${error ? `: ${error}` : ''}`,
+      );
+    }
+  }
+  for (const w of tl.faults)
+    if (w.failed) out.push(`fault ${w.fault} on ${w.targets.join(', ') || '?'} failed at ${at(w.startMs)}`);
+  for (const e of history) {
+    if (e.kind === EventKind.recoveryRows && e.type === 'fail') {
+      out.push(
+        `recovery rows of ${fields.str(e.value, 'node') ?? '?'} could not be read: ${fields.str(e.value, 'error') ?? ''}`,
+      );
+    }
+  }
+  if (truncatedTail !== undefined)
+    out.push('history.jsonl ends with a line cut short: the harness crashed while writing it');
+  return out;
 }

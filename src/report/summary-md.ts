@@ -23,8 +23,8 @@ export function renderSummary(r: RunReport): string {
   out.push(`- Proxy: ${r.meta.proxy ?? '—'} · Seed: \`${r.meta.seed}\` · Started: ${r.meta.startedAt}`);
   if (r.scenario.description) out.push(`- Scenario: ${r.scenario.description}`);
   out.push(`- Bound: media must resume within ${r.scenario.bounds.mediaResumeMs} ms in each direction`);
-  if (r.history.truncatedTail !== undefined)
-    out.push('- ⚠️ the history ended with a line cut short (the harness crashed while writing)');
+  if (r.warnings.length)
+    out.push('', '**Read this before the verdict:**', '', ...r.warnings.map((w) => `- ⚠️ ${e(w)}`));
   out.push('', '## Checks', '', '| check | verdict | details |', '|---|---|---|');
   for (const c of r.checks) {
     const exp = c.expectation
