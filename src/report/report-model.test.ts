@@ -102,7 +102,10 @@ describe('report model', () => {
     const r = report(true);
     expect(r.verdict).toBe(false);
     expect(r.exitCode).toBe(1);
-    expect(r.verdictLine).toMatch(/^FAIL — media-resumes: 11 of 12 calls/);
+    // a headline: the first clause of each failing check's details
+    expect(r.verdictLine).toBe(
+      'FAIL — media-resumes: 11 of 12 calls up at a fault resumed two-way media within 1500 ms',
+    );
     const c4 = r.calls.find((c) => c.callId === 'call-004');
     expect(c4?.status).toBe('media-lost');
     expect(c4?.valid).toBe(false);

@@ -220,8 +220,12 @@ function verdictLine(results: readonly CheckResult[]): string {
       : `PASS — all ${results.length} checks valid`;
   }
   const bad = results.filter((r) => r.valid === v);
-  return `${v === false ? 'FAIL' : 'UNKNOWN'} — ${bad.map((r) => `${r.name}: ${r.details}`).join(' | ')}`;
+  return `${v === false ? 'FAIL' : 'UNKNOWN'} — ${bad.map((r) => `${r.name}: ${clip(firstClause(r.details), 110)}`).join(' | ')}`;
 }
+
+// the verdict line is a headline: the first clause of each failing check, the rest is in the table
+const firstClause = (s: string): string => s.split('; ')[0] ?? s;
+const clip = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 /** Anomalies of the run itself, stated plainly so that nobody reads a verdict without them. */
 export function runWarnings(tl: RunTimeline, history: HistoryView, truncatedTail?: string): string[] {

@@ -145,7 +145,8 @@ function callRow(
   t0: number,
 ): string {
   const o: string[] = [`<g class="call-row" data-call="${x(c.callId)}" data-status="${c.status}">`];
-  const label = `${c.callId}${c.node ? ` @${c.node}` : ''}`;
+  // Call-IDs end in @host: the host is the harness and says nothing, the node does
+  const label = `${c.callId.replace(/@.*$/, '')}${c.node ? ` @${c.node}` : ''}`;
   if (h >= 12) {
     o.push(
       `<text x="14" y="${y + h / 2 + 4}" fill="#222">${x(label.length > 24 ? `${label.slice(0, 23)}…` : label)}</text>`,
