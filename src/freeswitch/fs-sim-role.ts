@@ -91,7 +91,7 @@ export function fsSimSpec(
       '# MASTER: take over the calls of the other node',
       '[ "$1" = MASTER ] || exit 0',
       'for i in 1 2 3 4 5 6 7 8 9 10; do',
-      `  ${esl('sofia recover', 5)} | grep -q Recovered && exit 0`,
+      `  ${esl('sofia recover', 5)} | grep -q -e Recovered -e 'No calls' && exit 0`,
       '  sleep 0.5',
       'done',
       'exit 1',

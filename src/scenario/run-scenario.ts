@@ -94,6 +94,7 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
       freeswitchRole: underTestRole(underTest, {
         eslPassword: ESL_PASSWORD,
         coreDb: scenario.topology.coreDb,
+        storage: scenario.topology.storage,
       }),
       postgres: {
         initSql: (a) =>

@@ -108,13 +108,27 @@ function faultFor(step: StepOf<'fault'>): Fault {
   }
 }
 
-function resolveTargets(ctx: RunContext, spec: TargetSpec): string[] {
+/** The keepalived master: the node whose notify hook last wrote MASTER (paused or dead nodes are skipped). */
+async function keepalivedMaster(ctx: RunContext, nodes: readonly string[]): Promise<string | undefined> {
+  for (const n of nodes) {
+    const r = await ctx.lab
+      .host(n)
+      .exec(['cat', '/run/zerodrop/vrrp-state'])
+      .catch(() => undefined);
+    if (r?.exitCode === 0 && r.stdout.trim() === 'MASTER') return n;
+  }
+  return undefined;
+}
+
+async function resolveTargets(ctx: RunContext, spec: TargetSpec): Promise<string[]> {
   const freeswitch = ctx.lab.freeswitch.map((h) => h.name).filter((n) => !ctx.down.has(n));
+  const master =
+    ctx.scenario.topology.kind === 'keepalived' ? await keepalivedMaster(ctx, freeswitch) : undefined;
   return selectTargets(
     spec,
     {
       freeswitch,
-      primary: freeswitch[0] ?? 'fs1',
+      primary: master ?? freeswitch[0] ?? 'fs1',
       infra: { proxy: 'proxy', rtpengine: 'rtpengine', postgres: 'pg' },
     },
     ctx.random,
@@ -122,8 +136,8 @@ function resolveTargets(ctx: RunContext, spec: TargetSpec): string[] {
 }
 
 async function injectFault(ctx: RunContext, step: StepOf<'fault'>): Promise<void> {
-  const names = resolveTargets(ctx, step.target);
-  const peers = step.peer ? resolveTargets(ctx, step.peer) : [];
+  const names = await resolveTargets(ctx, step.target);
+  const peers = step.peer ? await resolveTargets(ctx, step.peer) : [];
   const hostOf = (n: string) => {
     const esl = ctx.esl.get(n);
     return faultHost(ctx.lab.host(n), esl ? () => crashNode(esl) : undefined);
@@ -160,7 +174,7 @@ async function failover(ctx: RunContext, step: StepOf<'failover'>): Promise<void
       return;
     case 'migrate': {
       ctx.controller ??= labController(ctx, spread);
-      if (step.from) ctx.victims = resolveTargets(ctx, step.from);
+      if (step.from) ctx.victims = await resolveTargets(ctx, step.from);
       for (const v of ctx.victims) {
         const out = await ctx.controller.failover(v, 'scenario');
         ctx.progress(`  failover ${v}: ${out.ok ? 'ok' : `FAILED at ${out.step}: ${out.error ?? ''}`}`);

@@ -11,14 +11,23 @@ export type UnderTest = { kind: 'fs-sim' } | { kind: 'freeswitch'; image: string
 /** The lab role for it; every node gets the same ESL password and the lab dialplan. */
 export function underTestRole(
   u: UnderTest,
-  o: { eslPassword: string; coreDb: 'postgres' | 'sqlite' },
+  o: { eslPassword: string; coreDb: 'postgres' | 'sqlite'; storage: 'per-node' | 'shared' },
 ): FreeswitchRole {
-  if (u.kind === 'fs-sim') return fsSimRole({ eslPassword: o.eslPassword, coreDb: o.coreDb });
+  // renderPostgresInit's default logins: fs_<node> per node, or the one shared role `fs` (password = user)
+  const dbLogin =
+    o.storage === 'shared'
+      ? () => ({ user: 'fs', password: 'fs' })
+      : (n: { name: string }) => {
+          const user = `fs_${n.name.replace(/-/g, '_')}`;
+          return { user, password: user };
+        };
+  if (u.kind === 'fs-sim') return fsSimRole({ eslPassword: o.eslPassword, coreDb: o.coreDb, dbLogin });
   return (node) =>
     realFreeswitchRole({
       image: u.image,
       ...(u.binary ? { binary: u.binary } : {}),
       eslPassword: o.eslPassword,
+      dbLogin,
       dialplan: labDialplan(node.addresses.gateway),
     })(node);
 }
