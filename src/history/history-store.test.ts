@@ -1,12 +1,22 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../common/clock.js';
 import { History } from './history.js';
 import { HistoryStore, parseHistory, readHistory } from './history-store.js';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'zd-hist-'));
+const made: string[] = [];
+const tempDir = (prefix: string): string => {
+  const d = mkdtempSync(prefix);
+  made.push(d);
+  return d;
+};
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
+
+const tmp = () => tempDir(join(tmpdir(), 'zd-hist-'));
 
 describe('HistoryStore', () => {
   it('writes each event as a line the moment it is appended, and reads them back', () => {

@@ -1,14 +1,24 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { selectChecks } from '../checks/check-registry.js';
 import { createRunDir, RunFiles, writeRunJson } from '../history/run-dir.js';
 import { analyzeRun } from './analyze-run.js';
 import { exampleReportInput } from './example-run.js';
 
+const made: string[] = [];
+const tempDir = (prefix: string): string => {
+  const d = mkdtempSync(prefix);
+  made.push(d);
+  return d;
+};
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
+
 function storedRun(breakOne: boolean) {
-  const reports = mkdtempSync(join(tmpdir(), 'zd-analyze-'));
+  const reports = tempDir(join(tmpdir(), 'zd-analyze-'));
   const { dir } = createRunDir(reports, 'farm-crash-migrate', new Date('2026-01-01T00:00:00Z'));
   const input = exampleReportInput({ breakOne });
   writeRunJson(dir, RunFiles.scenario, input.scenario);

@@ -1,16 +1,26 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { runChecks } from '../checks/check.js';
 import { selectChecks } from '../checks/check-registry.js';
 import { exampleReportInput } from './example-run.js';
 import type { RunReport } from './report-model.js';
 import { writeReport } from './write-report.js';
 
+const made: string[] = [];
+const tempDir = (prefix: string): string => {
+  const d = mkdtempSync(prefix);
+  made.push(d);
+  return d;
+};
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
+
 describe('writeReport', () => {
   it('writes report.json, junit.xml, summary.md and report.html into the run directory', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'zd-run-'));
+    const dir = tempDir(join(tmpdir(), 'zd-run-'));
     const input = exampleReportInput({ breakOne: true });
     const results = runChecks(selectChecks(['media-resumes', 'no-drop']), input.history, {
       bounds: input.scenario.bounds,
