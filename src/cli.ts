@@ -5,7 +5,9 @@ import { fsSimRole } from './freeswitch/fs-sim-role.js';
 import { imageFreeswitchCommand } from './freeswitch/image-freeswitch-command.js';
 import type { FreeswitchRole } from './lab/freeswitch-role.js';
 import { imageCommand, labCommand, setupCommand } from './lab/lab-command.js';
+import { controllerCommand, notifyCommand } from './scenario/failover-command.js';
 import { postgresInitFor } from './scenario/lab-wiring.js';
+import { callsCommand, migrateCommand } from './scenario/recovery-command.js';
 import { analyzeCommand, demoCommand, runCommand } from './scenario/run-command.js';
 
 /** Builds the command tree. */
@@ -17,6 +19,10 @@ export function buildCli(): Command {
   program.addCommand(runCommand());
   program.addCommand(demoCommand());
   program.addCommand(analyzeCommand());
+  program.addCommand(callsCommand());
+  program.addCommand(migrateCommand());
+  program.addCommand(controllerCommand());
+  program.addCommand(notifyCommand());
   program.addCommand(setupCommand());
   program.addCommand(imageCommand().addCommand(imageFreeswitchCommand()));
   // fs-sim by default; its bundle is read only when a lab really places FreeSWITCH nodes.
