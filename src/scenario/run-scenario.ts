@@ -147,7 +147,13 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
       lab.freeswitch.map((h) => [h.name, { host: h.ip, port: 8021, password: ESL_PASSWORD }]),
     );
     const identity = await identify(esl.get('fs1')!);
-    if (identity) implementation = { ...implementation, version: identity };
+    // `status` names the build (FreeSWITCH's version line, or fs-sim's "emulating …" line)
+    const build = identity?.replace(/ is ready\.?$/, '').replace(/^fs-sim /, '');
+    if (build)
+      implementation = {
+        ...implementation,
+        version: implementation.emulator ? `${ZERODROP_VERSION} ${build}` : build,
+      };
 
     ctx = {
       scenario,
