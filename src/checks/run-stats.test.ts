@@ -55,4 +55,17 @@ describe('run statistics', () => {
     expect(tl.firstFaultMs).toBe(1_000);
     expect(tl.recoveryEndMs).toBe(4_005);
   });
+
+  it('does not call a heal a recovery when the controller tried to recover and failed', () => {
+    const h = new HistoryBuilder()
+      .fault(1_000, 'crash', 'fs1')
+      .event(1_500, 'controller', 'invoke', 'controller.recover', { node: 'fs2' })
+      .event(2_500, 'controller', 'fail', 'controller.recover', { node: 'fs2', error: 'timeout' })
+      .heal(9_000, 'crash', 'fs1')
+      .build();
+    const tl = runTimeline(h);
+    expect(tl.recoveryEndMs).toBeUndefined();
+    expect(tl.recoveredMs).toBeUndefined();
+    expect(runStats(h, 1_500).failoverMs).toBeUndefined();
+  });
 });

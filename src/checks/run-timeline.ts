@@ -38,7 +38,7 @@ export interface RunTimeline {
   steps: ControllerStep[];
   /** First fault invocation; undefined in a run without faults. */
   firstFaultMs?: number;
-  /** When recovery ended: last successful confirm/recover after the fault, else last heal. */
+  /** When recovery ended: last successful confirm/recover after the fault; else, if the controller never tried, last heal. */
   recoveryEndMs?: number;
   /** When the controller last recovered successfully after the fault (confirm/recover ok); no heal fallback. */
   recoveredMs?: number;
@@ -137,6 +137,11 @@ function recoveryEnd(
     (s) => (s.step === 'confirm' || s.step === 'recover') && s.ok === true && (s.endMs ?? 0) >= firstFaultMs,
   );
   if (done.length) return Math.max(...done.map((s) => s.endMs ?? s.startMs));
+  // the controller tried and never succeeded: recovery did not end, whatever the nemesis healed later
+  const tried = steps.some(
+    (s) => (s.step === 'confirm' || s.step === 'recover') && s.startMs >= firstFaultMs,
+  );
+  if (tried) return undefined;
   const healed = faults.flatMap((f) => (f.endMs === undefined ? [] : [f.endMs]));
   return healed.length ? Math.max(...healed) : undefined;
 }
