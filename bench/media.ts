@@ -1,5 +1,5 @@
 // Media benchmark: N concurrent calls of two-way RTP on loopback; CPU, loss, false gaps, gap measurement error.
-// Usage: npx tsx bench/media.ts [--seconds 30] [--calls 50,200,500]
+// Usage: npx tsx bench/media.ts [--seconds 30] [--calls 50,200,500] [--tick-ms 10]
 
 import type { EventDraft } from '../src/common/event.js';
 import { EventKind } from '../src/common/event-kinds.js';
@@ -24,6 +24,8 @@ interface RunResult {
   cpuMsPerCallPerSecond: number;
   /** CPU per packet sent or received (us): comparable across runs even when a starved worker skips slots. */
   cpuUsPerPacket: number;
+  /** cpuUsPerPacket extrapolated to every slot sent: an estimate, for runs where the worker was starved. */
+  cpuPctAtFullRate: number;
   /** Packets sent in the window as % of the schedule (below 100 = the worker was starved and skipped). */
   sendRatePct: number;
   packetsSent: number;
@@ -50,9 +52,9 @@ function arg(name: string, fallback: string): string {
   return v ?? fallback;
 }
 
-async function run(calls: number, seconds: number): Promise<RunResult> {
+async function run(calls: number, seconds: number, tickMs: number): Promise<RunResult> {
   const events: EventDraft[] = [];
-  const engine = await MediaEngine.start({ bindIp: IP, sink: (e) => events.push(e) });
+  const engine = await MediaEngine.start({ bindIp: IP, tickMs, sink: (e) => events.push(e) });
   const tStart = performance.now();
   const pairs: { caller: WorkerMediaStream; callee: WorkerMediaStream }[] = [];
   for (let k = 1; k <= calls; k++) {
@@ -102,6 +104,7 @@ async function run(calls: number, seconds: number): Promise<RunResult> {
   const truth = (await Promise.all(injections)).filter((t) => t.slots > 0);
   if (process.env.BENCH_DEBUG) console.error('injected', JSON.stringify(truth));
   const health = await engine.health();
+  if (process.env.BENCH_DEBUG) console.error('health', JSON.stringify(health), 'wallMs', wallMs.toFixed(0));
 
   const stats = pairs.flatMap((p) => [p.caller.stats(), p.callee.stats()]);
   for (const p of pairs) {
@@ -145,6 +148,8 @@ async function run(calls: number, seconds: number): Promise<RunResult> {
     cpuPctOfOneCore: round((100 * cpuMs) / wallMs),
     cpuMsPerCallPerSecond: round(cpuMs / calls / (wallMs / 1000), 3),
     cpuUsPerPacket: round((cpuMs * 1000) / packetsHandled, 2),
+    // What the measured cost per packet comes to at the full schedule (each call: 2 x 50 sent + received).
+    cpuPctAtFullRate: round(((cpuMs * 1000) / packetsHandled) * calls * 200 * 1e-4),
     sendRatePct: round((100 * (packetsHandled / 2)) / (calls * 2 * (wallMs / PTIME_MS))),
     packetsSent: sum(stats.map((s) => s.sent)),
     packetsReceived: sum(stats.map((s) => s.received)),
@@ -168,12 +173,13 @@ const round = (x: number, digits = 1) => (Number.isFinite(x) ? Number(x.toFixed(
 async function main(): Promise<void> {
   const seconds = Number(arg('seconds', '30'));
   const callCounts = arg('calls', '50,200,500').split(',').map(Number);
-  if (!(seconds > 0) || callCounts.some((n) => !(n > 0))) {
-    throw new Error('usage: bench/media.ts [--seconds N>0] [--calls 50,200,500]');
+  const tickMs = Number(arg('tick-ms', '10'));
+  if (!(seconds > 0) || callCounts.some((n) => !(n > 0)) || !(tickMs >= 1 && tickMs <= 20)) {
+    throw new Error('usage: bench/media.ts [--seconds N>0] [--calls 50,200,500] [--tick-ms 10]');
   }
   const results: RunResult[] = [];
   for (const calls of callCounts) {
-    const r = await run(calls, seconds);
+    const r = await run(calls, seconds, tickMs);
     results.push(r);
     console.error(`done: ${calls} calls`);
   }
@@ -184,6 +190,7 @@ async function main(): Promise<void> {
     'cpuMsPerCallPerSecond',
     'cpuUsPerPacket',
     'sendRatePct',
+    'cpuPctAtFullRate',
     'packetsSent',
     'packetsReceived',
     'packetsLost',

@@ -11,6 +11,17 @@ describe('StallLog', () => {
     expect(log.maxStallMs).toBe(195);
   });
 
+  it('extends a running stall from datagram callbacks without moving the tick baseline', () => {
+    const log = new StallLog(10, 15);
+    log.beat(0);
+    expect(log.check(20)).toBeUndefined();
+    expect(log.check(40)).toEqual({ startMs: 10, endMs: 40 });
+    log.check(90);
+    expect(log.overlapMs(0, 1000)).toBe(80);
+    expect(log.beat(100)).toEqual({ startMs: 10, endMs: 100 });
+    expect(log.totalStallMs).toBe(90);
+  });
+
   it('measures how much of an interval stalls cover, merging windows from two threads', () => {
     const log = new StallLog(10);
     log.add({ startMs: 100, endMs: 200 });
@@ -19,5 +30,7 @@ describe('StallLog', () => {
     expect(log.overlapMs(0, 1000)).toBe(200);
     expect(log.overlapMs(180, 320)).toBe(90);
     expect(log.overlapMs(400, 500)).toBe(0);
+    expect(log.totalStallMs).toBe(200);
+    expect(log.maxStallMs).toBe(150);
   });
 });

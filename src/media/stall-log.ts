@@ -12,8 +12,7 @@ export class StallLog {
   private lastBeatMs: number | undefined;
   /** Longest stall seen (ms). */
   maxStallMs = 0;
-  /** Sum of all stalls (ms). */
-  totalStallMs = 0;
+  private expiredMs = 0;
 
   /**
    * @param expectedBeatMs how often beat() is due (the tick interval)
@@ -46,7 +45,6 @@ export class StallLog {
     if (open !== undefined && open.startMs === startMs) {
       // The same stall still running (one call per datagram): just extend it.
       if (nowMs > open.endMs) {
-        this.totalStallMs += nowMs - open.endMs;
         open.endMs = nowMs;
         this.maxStallMs = Math.max(this.maxStallMs, nowMs - startMs);
       }
@@ -57,7 +55,6 @@ export class StallLog {
 
   /** Records a window measured here or by another thread; keeps windows sorted and merged. */
   add(w: StallWindow): StallWindow {
-    const before = this.coveredMs();
     const last = this.windows[this.windows.length - 1];
     if (last === undefined || w.startMs > last.endMs) {
       this.windows.push({ ...w });
@@ -76,21 +73,18 @@ export class StallLog {
       this.windows.splice(0, this.windows.length, ...merged);
     }
     const horizon = (this.windows[this.windows.length - 1]?.endMs ?? 0) - this.keepMs;
-    while ((this.windows[0]?.endMs ?? horizon) < horizon) this.windows.shift();
-    this.totalStallMs += Math.max(0, this.coveredMs() - before);
+    while ((this.windows[0]?.endMs ?? horizon) < horizon) {
+      const old = this.windows.shift();
+      if (old) this.expiredMs += old.endMs - old.startMs;
+    }
     const grown = this.windows.findLast((x) => x.startMs <= w.startMs && x.endMs >= w.endMs);
     if (grown) this.maxStallMs = Math.max(this.maxStallMs, grown.endMs - grown.startMs);
     return w;
   }
 
-  // Only the last few windows can change, so this stays cheap.
-  private coveredMs(): number {
-    let sum = 0;
-    for (let i = Math.max(0, this.windows.length - 4); i < this.windows.length; i++) {
-      const x = this.windows[i];
-      if (x) sum += x.endMs - x.startMs;
-    }
-    return sum;
+  /** Sum of all stalls so far (ms), overlapping windows counted once. */
+  get totalStallMs(): number {
+    return this.windows.reduce((sum, w) => sum + w.endMs - w.startMs, this.expiredMs);
   }
 
   /** Milliseconds of [startMs, endMs) covered by recorded stalls. */
