@@ -56,7 +56,7 @@ describe('report model', () => {
       });
     const r = buildReport({ ...input, history: b.build(), results: [], truncatedTail: '{"ind' });
     expect(r.warnings).toEqual([
-      'controller declared fs3 at t=4.000 s, before the first fault (t=20.000 s): a false detection takes healthy calls down',
+      'controller declared fs3 dead at t=4.000 s, before the first fault (t=20.000 s): a false detection takes healthy calls down',
       'controller recover fs2 failed at t=20.500 s: no reply within 1000 ms',
       'history.jsonl ends with a line cut short: the harness crashed while writing it',
     ]);

@@ -235,7 +235,7 @@ export function runWarnings(tl: RunTimeline, history: HistoryView, truncatedTail
   for (const s of tl.steps) {
     if ((s.step === 'detect' || s.step === 'fence') && (f === undefined || s.startMs < f)) {
       out.push(
-        `controller ${s.step === 'detect' ? 'declared' : 'fenced'} ${s.subject} at ${at(s.startMs)}, ` +
+        `controller ${s.step === 'detect' ? `declared ${s.subject} dead` : `fenced ${s.subject}`} at ${at(s.startMs)}, ` +
           (f === undefined ? 'in a run without faults' : `before the first fault (${at(f)})`) +
           ': a false detection takes healthy calls down',
       );
