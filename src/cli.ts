@@ -4,11 +4,12 @@ import { ZERODROP_VERSION } from './common/version.js';
 import { fsSimRole } from './freeswitch/fs-sim-role.js';
 import { imageFreeswitchCommand } from './freeswitch/image-freeswitch-command.js';
 import type { FreeswitchRole } from './lab/freeswitch-role.js';
-import { imageCommand, labCommand, setupCommand } from './lab/lab-command.js';
+import { imageCommand, labCommand } from './lab/lab-command.js';
 import { controllerCommand, notifyCommand } from './scenario/failover-command.js';
 import { postgresInitFor } from './scenario/lab-wiring.js';
 import { callsCommand, migrateCommand } from './scenario/recovery-command.js';
 import { analyzeCommand, demoCommand, runCommand } from './scenario/run-command.js';
+import { setupCommand } from './scenario/setup-command.js';
 
 /** Builds the command tree. */
 export function buildCli(): Command {
