@@ -209,9 +209,14 @@ export class InviteSession {
 
   /** Marks the session over and stops retransmissions. */
   terminate(): void {
+    if (this.state === SessionState.Terminated) return;
     this.state = SessionState.Terminated;
     this.retransmitter.stop();
+    this.onTerminated?.();
   }
+
+  /** Set by the user agent: forget this session some time after it ended. */
+  onTerminated: (() => void) | undefined;
 
   /** Builds a finding of this call (not yet reported). */
   private finding(kind: SipFinding['finding'], detail: string, source?: Address): SipFinding {

@@ -225,6 +225,15 @@ describe('UserAgent', () => {
     expect((await fsA.request(req).final).response.status).toBe(200);
     expect(findings.map((f) => f.finding)).toContain('swapped-tags');
   });
+  it('answers 481 to a late re-INVITE for a call we already hung up, with a finding', async () => {
+    const net = new MemoryNetwork();
+    const uaFindings: SipFinding[] = [];
+    const { fsA, session, callee } = await calleeCall(net, uaFindings);
+    await callee.allSessions()[0]?.bye();
+    const late = fsA.request(session.inDialogFromPeer('INVITE', 123332000, sdp('127.0.0.3', 16020)));
+    expect((await late.final).response.status).toBe(481);
+    expect(uaFindings.map((f) => f.finding)).toEqual(['unknown-dialog']);
+  });
 });
 
 /** A call set up by a raw endpoint ("FreeSWITCH A" at 127.0.0.2) to our callee UA at 127.0.0.1:5080. */
@@ -290,7 +299,7 @@ async function calleeCall(net: MemoryNetwork, uaFindings: SipFinding[] = []) {
       body,
     );
   const session = { inDialogFromPeer };
-  return { fsA, session, findings, media, answered };
+  return { fsA, session, findings, media, answered, callee };
 }
 
 function sdp(ip: string, port: number): string {

@@ -103,6 +103,9 @@ export class UserAgent {
     const list = this.sessions.get(session.callId) ?? [];
     list.push(session);
     this.sessions.set(session.callId, list);
+    // an ended dialog lingers 64*T1 (late ACKs, BYE retransmissions), then memory is released
+    session.onTerminated = () =>
+      this.opts.endpoint.timerHost.schedule(this.opts.endpoint.timers.H, () => this.forget(session));
   }
 
   private dispatch(inc: IncomingRequest): void {
@@ -146,6 +149,19 @@ export class UserAgent {
         source: inc.source,
       });
       if (req.method !== 'ACK') inc.respond(481);
+      return;
+    }
+    if (session.state === 'Terminated') {
+      // a request for a call that already ended (e.g. a late recovery re-INVITE): the dialog is gone
+      if (req.method !== 'ACK') inc.respond(481);
+      if (req.method !== 'ACK' && req.method !== 'BYE') {
+        this.opts.onFinding?.({
+          finding: SipFindingKind.unknownDialog,
+          detail: `${req.method} for an ended dialog`,
+          callId: session.callId,
+          source: inc.source,
+        });
+      }
       return;
     }
     if (swapped) {
