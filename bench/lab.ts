@@ -1,6 +1,6 @@
 // Bench of the lab foundation: image build (re-import from the cached rootfs; a true debootstrap with --cold),
 // the warm image check, farm lab up and down. Median of N runs (default 5); last line is one JSON object.
-// usage: npx tsx bench/lab.ts [--runs 5] [--freeswitch N] [--cold]
+// usage: npx tsx bench/lab.ts [--runs 5] [--image-runs N] [--freeswitch N] [--cold]
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +16,7 @@ import { renderPostgresInit } from '../src/recovery/render-postgres-init.js';
 const { values } = parseArgs({
   options: {
     runs: { type: 'string', default: '5' },
+    'image-runs': { type: 'string' },
     freeswitch: { type: 'string' },
     cold: { type: 'boolean', default: false },
   },
@@ -60,7 +61,7 @@ const dropBenchImages = () => {
   }
 };
 const coldMs: number[] = [];
-const coldRuns = values.cold ? 1 : runs;
+const coldRuns = values.cold ? 1 : Number(values['image-runs'] ?? runs);
 for (let i = 0; i < coldRuns; i++) {
   dropBenchImages();
   const cacheDir = values.cold ? mkdtempSync(join(tmpdir(), 'zd-bench-rootfs-')) : undefined;
@@ -119,7 +120,9 @@ rows.push({
 rows.push({ metric: 'farm lab down', ms: downMs, note: 'logs saved, containers + network removed' });
 
 const load = execFileSync('cat', ['/proc/loadavg'], { encoding: 'utf8' }).split(' ').slice(0, 3).join(' ');
-console.log(`\nlab bench, ${runs} runs each, median; load average ${load} (2 cores)\n`);
+console.log(
+  `\nlab bench, ${runs} runs each (${coldRuns} cold image builds), median; load average ${load} (2 cores)\n`,
+);
 console.log(`| metric | median ms | runs ms | note |\n|---|---:|---|---|`);
 for (const r of rows) {
   console.log(
