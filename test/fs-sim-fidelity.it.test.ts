@@ -12,9 +12,9 @@ import { EslEventTap, FsSimProcess, type NodeSpec, rewriteIp, TestUa } from './d
 import { type HostPostgres, startHostPostgres } from './support/host-postgres.js';
 
 const FIX = '/work/shared/fixtures/freeswitch-1.10.12';
-const NODE_A = '127.0.0.52';
-const NODE_B = '127.0.0.53';
-const UA_IP = '127.0.0.51';
+const NODE_A = '127.0.77.52';
+const NODE_B = '127.0.77.53';
+const UA_IP = '127.0.77.51';
 
 let pgServer: HostPostgres;
 let bundle: string;

@@ -91,6 +91,26 @@ function showCalls(ctx: SimContext): string {
   return `${SHOW_CALLS_HEADER}\n${lines.map((l) => `${l}\n`).join('')}\n${lines.length} total.\n`;
 }
 
+function mediaTable(ctx: SimContext): string {
+  const lines = ctx.channels.all().map((c) => {
+    const r = c.rtp;
+    const remote = r?.remote ? `${r.remote.ip}:${r.remote.port}` : '-';
+    const peers = r ? r.peers.map((p) => p.port).join('+') || '-' : '-';
+    return [
+      c.uuid,
+      c.direction,
+      c.state,
+      r ? `${r.ip}:${r.port}` : '-',
+      r?.mode ?? '-',
+      remote,
+      peers,
+      r?.packetsIn ?? 0,
+      r?.packetsOut ?? 0,
+    ].join(',');
+  });
+  return `uuid,direction,state,local,mode,remote,peers,packets_in,packets_out\n${lines.map((l) => `${l}\n`).join('')}`;
+}
+
 /** `fsctl recover [tech[:profile]]` scope. */
 function fsctlScope(arg: string | undefined): RecoveryScope {
   if (!arg) return { technology: 'sofia' };
@@ -141,6 +161,9 @@ export function eslCommands(
         return '-ERR INVALID COMMAND\n';
       case 'sofia':
         return sofia(ctx, actions, args);
+      case 'fs-sim':
+        // not a FreeSWITCH command: fs-sim's own media table, for diagnosing a lab run
+        return args[0] === 'media' ? mediaTable(ctx) : '-USAGE: fs-sim media\n';
       default:
         return `-ERR ${cmd} Command not found!\n`;
     }

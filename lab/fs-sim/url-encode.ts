@@ -8,6 +8,7 @@ const isHex = (c: string | undefined): boolean => c !== undefined && /^[0-9A-Fa-
 
 /** Encodes like switch_url_encode(): '/', ',', '.', '-' stay; an existing %XX escape is kept as is. */
 export function fsUrlEncode(value: string): string {
+  if (/^[\x21\x24\x27-\x2a\x2c-\x39\x41-\x5a\x5f\x61-\x7a\x7e]*$/.test(value)) return value;
   let out = '';
   const bytes = Buffer.from(value, 'utf8');
   for (let i = 0; i < bytes.length; i++) {
@@ -29,6 +30,16 @@ export function fsUrlEncode(value: string): string {
 
 /** Decodes %XX escapes (and leaves a stray '%' alone, as switch_url_decode does). */
 export function fsUrlDecode(value: string): string {
+  if (!value.includes('%')) return value;
+  try {
+    // fast path: every stray '%' escaped first, so only real %XX sequences are decoded
+    return decodeURIComponent(value.replace(/%(?![0-9A-Fa-f]{2})/g, '%25'));
+  } catch {
+    return decodeBytes(value); // escapes that are not UTF-8
+  }
+}
+
+function decodeBytes(value: string): string {
   const bytes: number[] = [];
   for (let i = 0; i < value.length; i++) {
     const ch = value[i] as string;
