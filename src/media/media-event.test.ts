@@ -57,7 +57,7 @@ describe('mediaEvent', () => {
 
   it('splits source keys into address and SSRC for changes and doubling', () => {
     const changed = mediaEvent(
-      { kind: 'source-changed', atMs: 0, from: '1.2.3.4:5#6', to: '1.2.3.4:7#8' },
+      { kind: 'source-changed', atMs: 0, from: '1.2.3.4:5#6', to: '1.2.3.4:7#8', silenceMs: 400 },
       ctx,
     );
     expect(changed.kind).toBe('media.source-changed');
@@ -67,6 +67,7 @@ describe('mediaEvent', () => {
       to: '1.2.3.4:7',
       fromSsrc: 6,
       toSsrc: 8,
+      silenceMs: 400,
     });
     const doubled = mediaEvent({ kind: 'doubled', atMs: 0, sources: ['a:1#2', 'b:3#4'] }, ctx);
     expect(doubled.value).toEqual({

@@ -65,6 +65,8 @@ export function mediaEvent(o: ReceiverObservation, ctx: MediaEventContext): Even
         to: to.address,
         fromSsrc: from.ssrc,
         toSsrc: to.ssrc,
+        // A hand-over with no silence is not doubling, but a checker may want to know how close it was.
+        silenceMs: o.silenceMs,
       });
     }
   }

@@ -29,7 +29,7 @@ describe('SourceTracker', () => {
     ]);
     expect(seen).toEqual([
       { kind: 'started', source: 'A' },
-      { kind: 'changed', from: 'A', to: 'B' },
+      { kind: 'changed', from: 'A', to: 'B', silenceMs: 20 },
     ]);
     expect(t.doubledPackets).toBe(0);
     expect(t.changes).toBe(1);
@@ -47,7 +47,7 @@ describe('SourceTracker', () => {
     ]);
     expect(seen).toEqual([
       { kind: 'started', source: 'A' },
-      { kind: 'changed', from: 'A', to: 'B' },
+      { kind: 'changed', from: 'A', to: 'B', silenceMs: 5 },
       { kind: 'doubled', sources: ['B', 'A'] },
     ]);
     expect(t.doubledPackets).toBe(4);

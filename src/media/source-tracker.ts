@@ -3,7 +3,8 @@
 /** What one packet revealed about its source. */
 export type SourceObservation =
   | { kind: 'started'; source: string }
-  | { kind: 'changed'; from: string; to: string }
+  /** silenceMs: from the old source's last packet to the new one's first (0 or less = no silence). */
+  | { kind: 'changed'; from: string; to: string; silenceMs: number }
   | { kind: 'doubled'; sources: string[] };
 
 interface SourceState {
@@ -74,7 +75,8 @@ export class SourceTracker {
       observation = { kind: 'started', source };
     } else if (this.current !== source && !interleaved) {
       this.changes++;
-      observation = { kind: 'changed', from: this.current, to: source };
+      const silenceMs = atMs - (this.sources.get(this.current)?.lastMs ?? atMs);
+      observation = { kind: 'changed', from: this.current, to: source, silenceMs };
     }
     this.current = source;
     state.lastMs = atMs;

@@ -25,7 +25,7 @@ export type ReceiverObservation =
     }
   | { kind: 'crossed'; atMs: number; fromCallKey: number; fromSide: CallSide; source: string }
   | { kind: 'doubled'; atMs: number; sources: string[] }
-  | { kind: 'source-changed'; atMs: number; from: string; to: string };
+  | { kind: 'source-changed'; atMs: number; from: string; to: string; silenceMs: number };
 
 export interface StreamReceiverOptions extends GapTrackerOptions {
   expect: { callKey: number; side: CallSide };
@@ -78,7 +78,7 @@ export class StreamReceiver {
     if (seen?.kind === 'started') this.emit({ kind: 'started', atMs, source, ssrc: rtp.ssrc });
     else if (seen?.kind === 'changed') {
       c[Counter.sourceChanges]! += 1;
-      this.emit({ kind: 'source-changed', atMs, from: seen.from, to: seen.to });
+      this.emit({ kind: 'source-changed', atMs, from: seen.from, to: seen.to, silenceMs: seen.silenceMs });
     } else if (seen?.kind === 'doubled') this.emit({ kind: 'doubled', atMs, sources: seen.sources });
     c[Counter.doubled] = this.sources.doubledPackets;
 
