@@ -16,5 +16,5 @@ export default defineScenario({
     { step: 'hold', ms: 2_000 },
     { step: 'hangup' },
   ],
-  bounds: { mediaResumeMs: 3_000 },
+  bounds: { mediaResumeMs: 6_000 },
 });

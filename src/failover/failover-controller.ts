@@ -5,7 +5,12 @@ import type { EventSink } from '../common/event.js';
 import { EventKind } from '../common/event-kinds.js';
 import { delay } from '../common/wait.js';
 import type { CallMover, FailoverNode } from './failover-ports.js';
-import { type DetectorState, initialDetectorState, observeProbe } from './failure-detector.js';
+import {
+  type DetectorState,
+  initialDetectorState,
+  observeProbe,
+  type ProbeOutcome,
+} from './failure-detector.js';
 
 /** Controller options; times in ms. */
 export interface FailoverControllerOptions {
@@ -16,6 +21,8 @@ export interface FailoverControllerOptions {
   probeTimeoutMs?: number;
   /** Consecutive failed probes that declare a node dead (default 3). */
   failuresToDeclareDead?: number;
+  /** When no probe was refused (only timeouts), the failures must span this long (ms, default 2000). */
+  timeoutOnlyDeadMs?: number;
   /** Spread a dead node's calls over all live nodes by load, instead of one target (default false). */
   spread?: boolean;
   clock?: Clock;
@@ -56,6 +63,7 @@ export class FailoverController {
       probeIntervalMs,
       probeTimeoutMs: options.probeTimeoutMs ?? Math.max(1_000, probeIntervalMs),
       failuresToDeclareDead: options.failuresToDeclareDead ?? 3,
+      timeoutOnlyDeadMs: options.timeoutOnlyDeadMs ?? 2_000,
       spread: options.spread ?? false,
     };
     for (const n of nodes) this.detectors.set(n.name, initialDetectorState());
@@ -115,13 +123,17 @@ export class FailoverController {
     }
   }
 
-  private async probeOnce(node: FailoverNode): Promise<boolean> {
+  private async probeOnce(node: FailoverNode): Promise<ProbeOutcome> {
     const timeout = AbortSignal.timeout(this.opts.probeTimeoutMs);
     const signal = AbortSignal.any([timeout, this.abort.signal]);
-    const timedOut = new Promise<boolean>((resolve) =>
-      signal.addEventListener('abort', () => resolve(false)),
+    const timedOut = new Promise<ProbeOutcome>((resolve) =>
+      signal.addEventListener('abort', () => resolve('timeout')),
     );
-    return Promise.race([node.probe(signal).catch(() => false), timedOut]);
+    const answered = node
+      .probe(signal)
+      .then((r): ProbeOutcome => (r === true ? 'up' : r === false ? 'down' : r))
+      .catch((): ProbeOutcome => 'down');
+    return Promise.race([answered, timedOut]);
   }
 
   private async runFailover(nodeName: string, reason: string): Promise<FailoverOutcome> {

@@ -1,11 +1,13 @@
 // What the failover controller needs of the world, as small interfaces the runner or CLI wires to real pieces.
 import type { ActionResult } from '../common/result.js';
+import type { ProbeOutcome } from './failure-detector.js';
 
 /** One FreeSWITCH node as the controller sees it. */
 export interface FailoverNode {
   readonly name: string;
-  /** One health probe (ESL `status` and/or SIP OPTIONS); true when the node answers as healthy. */
-  probe(signal: AbortSignal): Promise<boolean>;
+  /** One health probe (ESL `status` and/or SIP OPTIONS): true/'up' when healthy, false/'down' when the node
+   * refused or dropped the connection, 'timeout' when it did not answer in time. */
+  probe(signal: AbortSignal): Promise<boolean | ProbeOutcome>;
   /** Makes sure the node can no longer touch its calls: kill, network cut, or a user hook. Never a hangup. */
   fence(): Promise<ActionResult>;
   /** Runs recover on this node (`fsctl recover`); value = legs recovered as FreeSWITCH counts them. */

@@ -20,3 +20,24 @@ describe('failure detector', () => {
     expect(s.dead).toBe(false);
   });
 });
+
+describe('failure detector with timeouts', () => {
+  const policy = { failuresToDeclareDead: 3, timeoutOnlyDeadMs: 2_000 };
+  it('a refused connection after two timeouts declares death at once', () => {
+    let s = initialDetectorState();
+    s = observeProbe(s, 'timeout', 0, policy).state;
+    s = observeProbe(s, 'timeout', 1_000, policy).state;
+    expect(observeProbe(s, 'down', 1_100, policy).declaredDead).toBe(true);
+  });
+
+  it('timeouts alone need the minimum span: a loaded node is not killed after 3 slow probes', () => {
+    let s = initialDetectorState();
+    const declared: number[] = [];
+    for (const t of [0, 400, 800, 1_200, 1_600, 2_000]) {
+      const r = observeProbe(s, 'timeout', t, policy);
+      s = r.state;
+      if (r.declaredDead) declared.push(t);
+    }
+    expect(declared).toEqual([2_000]);
+  });
+});

@@ -1,4 +1,8 @@
-// Failure detection: a node is dead after N consecutive failed probes; pure state, fed probe results.
+// Failure detection: a node is dead after N consecutive failed probes. A refused or lost connection is proof
+// enough; timeouts alone (a loaded but living node looks the same) must also span a minimum time.
+
+/** What one probe saw: an answer, a refusal/lost connection, or silence until the timeout. */
+export type ProbeOutcome = 'up' | 'down' | 'timeout';
 
 /** Per-node probe bookkeeping. */
 export interface DetectorState {
@@ -7,18 +11,29 @@ export interface DetectorState {
   dead: boolean;
 }
 
+/** Thresholds of the detector. */
+export interface DetectorPolicy {
+  /** Consecutive failed probes that declare a node dead (default 3). */
+  failuresToDeclareDead: number;
+  /** When the failures include no refusal, they must span at least this long (ms). */
+  timeoutOnlyDeadMs: number;
+}
+
 /** Feeds one probe result; returns the new state and whether this probe declared the node dead. */
 export function observeProbe(
   state: DetectorState,
-  healthy: boolean,
+  outcome: ProbeOutcome | boolean,
   nowMs: number,
-  failuresToDeclareDead: number,
+  policy: DetectorPolicy | number,
 ): { state: DetectorState; declaredDead: boolean } {
+  const p = typeof policy === 'number' ? { failuresToDeclareDead: policy, timeoutOnlyDeadMs: 0 } : policy;
+  const o: ProbeOutcome = outcome === true ? 'up' : outcome === false ? 'down' : outcome;
   if (state.dead) return { state, declaredDead: false };
-  if (healthy) return { state: { consecutiveFailures: 0, dead: false }, declaredDead: false };
+  if (o === 'up') return { state: { consecutiveFailures: 0, dead: false }, declaredDead: false };
   const consecutiveFailures = state.consecutiveFailures + 1;
   const firstFailureMs = state.firstFailureMs ?? nowMs;
-  const dead = consecutiveFailures >= failuresToDeclareDead;
+  const enough = consecutiveFailures >= p.failuresToDeclareDead;
+  const dead = enough && (o === 'down' || nowMs - firstFailureMs >= p.timeoutOnlyDeadMs);
   return { state: { consecutiveFailures, firstFailureMs, dead }, declaredDead: dead };
 }
 

@@ -20,6 +20,8 @@ export function runFenceHook(command: string, o: FenceHookOptions): Promise<Acti
     const child = spawn('sh', ['-c', command], {
       env: { ...process.env, ZERODROP_NODE: o.node, ZERODROP_ESL_HOST: o.eslHost ?? '' },
       stdio: ['ignore', 'pipe', 'pipe'],
+      // its own process group: a timeout kills the whole hook (sh and what it started), not sh alone
+      detached: true,
     });
     let output = '';
     const keep = (b: Buffer) => {
@@ -30,7 +32,11 @@ export function runFenceHook(command: string, o: FenceHookOptions): Promise<Acti
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      child.kill('SIGKILL');
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL'); // the group is gone already
+      }
     }, timeoutMs);
     let settled = false;
     const done = (exitCode: number | undefined, why?: string) => {

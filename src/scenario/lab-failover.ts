@@ -12,11 +12,15 @@ import type { NodeEsl } from './node-control.js';
 /** A lab FreeSWITCH node for the controller; the fence is SIGKILL of its container (never a hangup). */
 export function labFailoverNode(host: LabHost, esl: NodeEsl): FailoverNode & { close(): Promise<void> } {
   // One kept connection per node: probing every 100 ms with a new TCP+auth each time loads a busy node for nothing.
-  const endpoint = new EslEndpoint({ ...esl, connectTimeoutMs: 1_000, commandTimeoutMs: 10_000 });
+  const endpoint = new EslEndpoint({ ...esl, connectTimeoutMs: 3_000, commandTimeoutMs: 10_000 });
   return {
     name: host.name,
     // No per-probe signal: it would abort the kept connection itself when it fires later.
-    probe: () => endpoint.probe(undefined, { timeoutMs: 1_000 }),
+    probe: async () => {
+      const r = await endpoint.run((c) => c.status({ timeoutMs: 1_000 }));
+      if (r.ok) return r.value?.ready === true ? 'up' : 'down';
+      return r.timedOut ? 'timeout' : 'down';
+    },
     fence: async () => {
       const r = await host.kill('SIGKILL');
       // A container that is already dead is fenced: the kill's "not running" error is no failure.
