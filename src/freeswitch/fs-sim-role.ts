@@ -70,7 +70,12 @@ export function fsSimSpec(
 ): FreeswitchRoleSpec {
   const eslPort = opts.eslPort ?? 8021;
   const spec: FreeswitchRoleSpec = {
-    command: ['node', '/opt/fs-sim/fs-sim.mjs', '--config', '/etc/fs-sim/config.json'],
+    // the SQLite core DB's folder must exist (it lives on in the container across crash and restart)
+    command: [
+      'sh',
+      '-c',
+      'mkdir -p /var/lib/fs-sim && exec node /opt/fs-sim/fs-sim.mjs --config /etc/fs-sim/config.json',
+    ],
     files: [
       { path: '/opt/fs-sim/fs-sim.mjs', content: bundle },
       { path: '/etc/fs-sim/config.json', content: `${JSON.stringify(fsSimConfig(opts, node), null, 2)}\n` },
