@@ -318,7 +318,7 @@ describe('fs-sim fidelity', () => {
       client,
       fixtureRows('recovery/recovery-crash2-before.tsv', '127.0.0.2', '127.0.0.1', NODE_A).slice(5, 6),
     );
-    expect(await fs.api('sofia profile internal recover')).toBe('Recovered 1 call(s)\n');
+    expect(await fs.api('sofia profile internal recover')).toBe('Recovered 1 session(s)\n');
     expect(await until(() => tap.events.length === 1, 2000)).toBe(true);
     expect(tap.events[0]).toMatchObject({
       'Event-Name': 'CUSTOM',

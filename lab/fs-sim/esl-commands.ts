@@ -181,14 +181,15 @@ async function sofia(ctx: SimContext, actions: NodeActions, args: string[]): Pro
   if (args[0] === 'status') {
     return `Name\tType\tData\tState\n${profile}\tprofile\tsip:mod_sofia@${ctx.node.sipIp}:${ctx.node.sipPort}\t${ctx.standby ? 'STANDBY' : 'RUNNING'} (0)\n`;
   }
-  const recoverAt = args[0] === 'recover' ? 1 : args[0] === 'profile' && args[2] === 'recover' ? 3 : -1;
-  if (recoverAt < 0) return '-ERR Unknown command\n';
-  if (args[0] === 'profile' && args[1] !== profile) return `-ERR Invalid Profile [${args[1] ?? ''}]\n`;
+  const profileCmd = args[0] === 'profile';
+  const recoverAt = args[0] === 'recover' ? 1 : profileCmd && args[2] === 'recover' ? 3 : -1;
+  if (recoverAt < 0) return '-ERR Unknown command!\n';
+  if (profileCmd && args[1] !== profile) return `Invalid Profile [${args[1] ?? ''}]`;
   // sofia_glue_profile_recover clears standby first, flush or not
   ctx.standby = false;
   if (args[recoverAt] === 'flush') {
     await ctx.store.flush({ technology: 'sofia', profile });
-    return '+OK flushed\n';
+    return 'Flushing recovery database.\n';
   }
   const n = await actions.recover({ technology: 'sofia', profile });
   ctx.publish({
@@ -196,5 +197,7 @@ async function sofia(ctx: SimContext, actions: NodeActions, args: string[]): Pro
     subclass: 'sofia::recovery_recovered',
     headers: { recovered_calls: String(n) },
   });
+  // mod_sofia.c words the two commands differently
+  if (profileCmd) return n > 0 ? `Recovered ${n} session(s)\n` : 'No sessions to recover.\n';
   return n > 0 ? `Recovered ${n} call(s)\n` : 'No calls to recover.\n';
 }
