@@ -51,6 +51,9 @@ CREATE OR REPLACE FUNCTION zerodrop.move_units(
 RETURNS TABLE (unit text, uuid text, outcome text)
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
+-- the planner cannot estimate joins over unnest()ed arrays and costs this far above jit_above_cost;
+-- LLVM compilation then takes seconds, the query itself milliseconds
+SET jit = off
 AS $fn$
 #variable_conflict use_column
 DECLARE
@@ -61,6 +64,9 @@ DECLARE
     v_units     text[];
     v_uuids     text[];
     v_outcomes  text[];
+    v_moved     boolean[];
+    v_runtime   text[];
+    v_tech      text[];
     n_del       bigint;
     n_ins       bigint;
     n_expected  bigint;
@@ -90,11 +96,13 @@ BEGIN
     IF NOT FOUND THEN RAISE EXCEPTION 'zerodrop.move_units: unknown target node %', p_to; END IF;
     IF src.node = dst.node THEN RAISE EXCEPTION 'zerodrop.move_units: source and target are both %', p_from; END IF;
 
-    -- $5/$6: in the shared layout both nodes use one table, so rows are told apart by hostname
+    -- 1. judge every leg and delete the units that may move. The metadata stays out of this statement:
+    --    a CTE read several times is materialised, and 10k x 10 kB would spill to disk on every read.
+    --    $5/$6: in the shared layout both nodes use one table, so rows are told apart by hostname.
     EXECUTE format($q$
         WITH input AS (
-            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $7::text[])
-                     WITH ORDINALITY AS i(unit, uuid, version, partner, metadata, ord)
+            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
+                     WITH ORDINALITY AS i(unit, uuid, version, partner, ord)
         ), src AS (
             SELECT s.ctid AS rid, s.uuid, s.xmin::text AS version
               FROM %1$I.recovery s
@@ -105,7 +113,7 @@ BEGIN
             SELECT DISTINCT d.uuid FROM %2$I.recovery d
              WHERE d.uuid = ANY ($2) AND ($6::text IS NULL OR d.hostname = $6)
         ), partner_left AS (
-            -- written as joins, not NOT EXISTS over the CTE, so the planner hashes (10k legs: ms, not s)
+            -- joins, not NOT EXISTS over the CTE, so the planner hashes (10k legs: ms, not s)
             SELECT DISTINCT i.uuid
               FROM input i
               LEFT JOIN input j ON j.uuid = i.partner AND j.unit = i.unit
@@ -130,27 +138,36 @@ BEGIN
              USING src, leg l, ok_unit o
              WHERE s.ctid = src.rid AND src.uuid = l.uuid AND l.unit = o.unit
             RETURNING s.uuid, s.runtime_uuid, s.technology
-        ), ins AS (
-            INSERT INTO %2$I.recovery (runtime_uuid, technology, profile_name, hostname, uuid, metadata)
-            SELECT del.runtime_uuid, del.technology, $8, $9, del.uuid, i.metadata
-              FROM del JOIN input i ON i.uuid = del.uuid
-            RETURNING 1
         )
         SELECT array_agg(l.unit ORDER BY l.ord),
                array_agg(l.uuid ORDER BY l.ord),
                array_agg(CASE WHEN o.unit IS NOT NULL THEN 'moved'
                               WHEN l.state = 'ok' THEN 'held'
                               ELSE l.state END ORDER BY l.ord),
-               (SELECT count(*) FROM del),
-               (SELECT count(*) FROM ins),
+               array_agg(d.uuid IS NOT NULL ORDER BY l.ord),
+               array_agg(d.runtime_uuid ORDER BY l.ord),
+               array_agg(d.technology ORDER BY l.ord),
+               count(d.uuid),
                count(o.unit)
-          FROM leg l LEFT JOIN ok_unit o ON o.unit = l.unit
+          FROM leg l
+          LEFT JOIN ok_unit o ON o.unit = l.unit
+          LEFT JOIN del d ON d.uuid = l.uuid
     $q$, src.schema_name, dst.schema_name)
-    INTO v_units, v_uuids, v_outcomes, n_del, n_ins, n_expected
+    INTO v_units, v_uuids, v_outcomes, v_moved, v_runtime, v_tech, n_del, n_expected
     USING p_unit, p_uuid, p_version, p_partner,
           CASE WHEN src.schema_name = dst.schema_name THEN src.switchname END,
-          CASE WHEN src.schema_name = dst.schema_name THEN dst.switchname END,
-          metas, dst.profile, dst.switchname;
+          CASE WHEN src.schema_name = dst.schema_name THEN dst.switchname END;
+
+    -- 2. insert the deleted legs into the target, rewritten: one streaming pass over the metadata
+    EXECUTE format($q$
+        INSERT INTO %I.recovery (runtime_uuid, technology, profile_name, hostname, uuid, metadata)
+        SELECT x.runtime_uuid, x.technology, $1, $2, x.uuid, x.metadata
+          FROM unnest($3::boolean[], $4::text[], $5::text[], $6::text[], $7::text[])
+               AS x(moved, runtime_uuid, technology, uuid, metadata)
+         WHERE x.moved
+    $q$, dst.schema_name)
+    USING dst.profile, dst.switchname, v_moved, v_runtime, v_tech, v_uuids, metas;
+    GET DIAGNOSTICS n_ins = ROW_COUNT;
 
     -- a row that changed under us between snapshot and delete would split its unit: undo everything
     IF n_del <> n_expected OR n_ins <> n_expected THEN

@@ -8,16 +8,36 @@ const escapeDots = (ip: string) => ip.replace(/\./g, '\\.');
  * `user@host`), and not followed by a digit or by '.digit'.
  */
 export function boundedIpPattern(ips: readonly string[]): RegExp {
+  const key = ips.join(',');
+  const cached = patterns.get(key);
+  if (cached) {
+    cached.lastIndex = 0;
+    return cached;
+  }
   const alternatives = [...new Set(ips)]
     .sort((a, b) => b.length - a.length)
     .map(escapeDots)
     .join('|');
-  return new RegExp(`(?<=^|[^0-9.%]|%[0-9A-Fa-f]{2})(?:${alternatives})(?![0-9]|\\.[0-9])`, 'g');
+  const re = new RegExp(`(?<=^|[^0-9.%]|%[0-9A-Fa-f]{2})(?:${alternatives})(?![0-9]|\\.[0-9])`, 'g');
+  if (patterns.size > 64) patterns.clear();
+  patterns.set(key, re);
+  return re;
 }
+
+// compiled once per address set: a migration rewrites thousands of rows between the same two nodes
+const patterns = new Map<string, RegExp>();
 
 /** Number of bounded occurrences of ip in text. */
 export function countIpOccurrences(text: string, ip: string): number {
   return text.match(boundedIpPattern([ip]))?.length ?? 0;
+}
+
+/** True if text holds a bounded occurrence of any of ips. */
+export function containsIp(text: string, ips: readonly string[]): boolean {
+  const re = boundedIpPattern(ips);
+  const hit = re.test(text);
+  re.lastIndex = 0;
+  return hit;
 }
 
 /** Name of the XML element whose text contains offset (or whose tag does), '' at top level. */

@@ -1,6 +1,7 @@
 // `zerodrop migrate`: move a node's calls (whole units) to one node or spread over several, and report per call.
 import { type Clock, systemClock } from '../common/clock.js';
 import { errorMessage, ScenarioConfigError } from '../common/errors.js';
+import type { LegCache } from './leg-cache.js';
 import { groupMigrationUnits, type MigrationUnit } from './migration-unit.js';
 import type { NodeHost } from './node-host.js';
 import { parseRecoveryRows } from './parse-recovery-row.js';
@@ -21,6 +22,8 @@ export interface MigrateOptions {
   callUuids?: readonly string[];
   /** Plan and rewrite, but change nothing. */
   dryRun?: boolean;
+  /** Reuse legs parsed earlier (e.g. by a controller watching healthy nodes). */
+  legCache?: LegCache;
   clock?: Clock;
 }
 
@@ -72,7 +75,7 @@ export async function migrateCalls(opts: MigrateOptions): Promise<MigrationRepor
   for (const tg of targets) targetRows.set(tg.node, await store.listRows(tg.node));
   const read = lap();
 
-  const { legs, errors } = parseRecoveryRows(rows);
+  const { legs, errors } = opts.legCache ? opts.legCache.parse(rows) : parseRecoveryRows(rows);
   const parse = lap();
 
   const malformed = errors.map((e) => ({ uuid: e.uuid, problem: e.problem }));

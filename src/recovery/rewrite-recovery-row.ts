@@ -1,6 +1,6 @@
 // Rewrites one recovery row so that another node's FreeSWITCH can recover it, and proves nothing old is left.
 import { RecoveryRowError } from '../common/errors.js';
-import { boundedIpPattern, countIpOccurrences, enclosingElement } from './address-pattern.js';
+import { boundedIpPattern, containsIp, countIpOccurrences, enclosingElement } from './address-pattern.js';
 import type { NodeHost } from './node-host.js';
 import type { RecoveryLeg } from './recovery-leg.js';
 import type { RecoveryRow } from './recovery-row.js';
@@ -55,10 +55,11 @@ export function rewriteRecoveryRow(row: RecoveryRow, leg: RecoveryLeg, opts: Rew
 /** Throws RecoveryRowError if a rewritten row still names the source or misses the target's media. */
 export function verifyRewritten(row: RecoveryRow, from: NodeHost, to: NodeHost, mediaPort: number): void {
   const left: string[] = [];
-  for (const ip of new Set([from.sipIp, from.mediaIp])) {
-    const n = countIpOccurrences(row.metadata, ip);
-    if (n > 0) left.push(`${n}× ${ip}`);
-  }
+  if (containsIp(row.metadata, [from.sipIp, from.mediaIp]))
+    for (const ip of new Set([from.sipIp, from.mediaIp])) {
+      const n = countIpOccurrences(row.metadata, ip);
+      if (n > 0) left.push(`${n}× ${ip}`);
+    }
   if (row.metadata.includes(`switchname="${from.switchname}"`)) left.push(`switchname="${from.switchname}"`);
   if (row.hostname === from.switchname && from.switchname !== to.switchname)
     left.push(`hostname ${row.hostname}`);
@@ -109,7 +110,9 @@ function replaceMediaPort(metadata: string, oldPort: number, newPort: number): s
 }
 
 function variableValue(metadata: string, name: string): string | undefined {
-  const vars = metadata.indexOf('<variables>');
-  const m = new RegExp(`<${name}>([^<]*)</${name}>`).exec(vars >= 0 ? metadata.slice(vars) : metadata);
-  return m?.[1];
+  const open = `<${name}>`;
+  const start = metadata.indexOf(open, Math.max(0, metadata.indexOf('<variables>')));
+  if (start < 0) return undefined;
+  const end = metadata.indexOf('<', start + open.length);
+  return end < 0 ? undefined : metadata.slice(start + open.length, end);
 }

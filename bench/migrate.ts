@@ -1,0 +1,126 @@
+// Bench: plan and move 1,000 and 10,000 synthetic legs (copies of real FreeSWITCH rows) from node a to
+// node b in a host PostgreSQL 15, per-node layout. "cold" parses every row during the migration; "warm"
+// parses them beforehand, as a controller watching healthy nodes would (LegCache). Last line: JSON.
+import { cpus, loadavg } from 'node:os';
+import { LegCache } from '../src/recovery/leg-cache.js';
+import { listCalls } from '../src/recovery/list-calls.js';
+import { migrateCalls } from '../src/recovery/migrate-calls.js';
+import { RecoveryStore } from '../src/recovery/recovery-store.js';
+import { renderPostgresInit } from '../src/recovery/render-postgres-init.js';
+import { startHostPostgres } from '../test/support/host-postgres.js';
+import {
+  fixtureHosts,
+  fixtureRows,
+  insertRows,
+  synthesizeRows,
+  withClient,
+} from '../test/support/recovery-fixtures.js';
+
+const SIZES = (process.env.ZERODROP_BENCH_LEGS ?? '1000,10000').split(',').map(Number);
+const template = fixtureRows('exp2-recovery-before-fs_a.tsv');
+const onB = fixtureRows('exp2-recovery-before-fs_b.tsv');
+
+interface Row {
+  mode: 'cold' | 'warm';
+  legs: number;
+  units: number;
+  readMs: number;
+  parseMs: number;
+  planMs: number;
+  rewriteMs: number;
+  moveMs: number;
+  totalMs: number;
+}
+
+await using pgHost = await startHostPostgres();
+let dbs = 0;
+
+async function run(legs: number, mode: Row['mode']): Promise<Row> {
+  const db = await pgHost.createDatabase(`bench_${++dbs}`);
+  await pgHost.exec(renderPostgresInit({ nodes: fixtureHosts(), layout: 'per-node' }).sql, db);
+  await withClient(pgHost.config('postgres', db), async (c) => {
+    await insertRows(c, 'fs_a', synthesizeRows(template, legs));
+    await insertRows(c, 'fs_b', onB);
+    await c.query('VACUUM ANALYZE fs_a.recovery');
+    await c.query('VACUUM ANALYZE fs_b.recovery');
+  });
+  const store = RecoveryStore.connect(pgHost.config('zerodrop', db));
+  try {
+    const legCache = mode === 'warm' ? new LegCache() : undefined;
+    if (legCache) await listCalls(store, 'a', legCache);
+    const t0 = performance.now();
+    const report = await migrateCalls({ store, from: 'a', to: 'b', ...(legCache ? { legCache } : {}) });
+    const totalMs = performance.now() - t0;
+    const [a, b] = await listCalls(store);
+    const notMoved = report.calls.filter((c) => c.status !== 'moved');
+    if (notMoved.length || report.malformed.length || a?.rows !== 0 || b?.rows !== legs + onB.length)
+      throw new Error(
+        `bench move incomplete: ${notMoved.length} unit(s) not moved, a ${a?.rows}, b ${b?.rows}`,
+      );
+    const t = report.timingsMs;
+    return {
+      mode,
+      legs,
+      units: report.calls.length,
+      readMs: t.read,
+      parseMs: t.parse,
+      planMs: t.plan,
+      rewriteMs: t.rewrite,
+      moveMs: t.move,
+      totalMs,
+    };
+  } finally {
+    await store.close();
+  }
+}
+
+const results: Row[] = [];
+for (const legs of SIZES) results.push(await run(legs, 'cold'));
+results.push(await run(SIZES.at(-1)!, 'warm'));
+
+const cols = [
+  'mode',
+  'legs',
+  'units',
+  'readMs',
+  'parseMs',
+  'planMs',
+  'rewriteMs',
+  'moveMs',
+  'totalMs',
+] as const;
+const fmt = (v: number | string) =>
+  typeof v === 'string' ? v : Number.isInteger(v) ? String(v) : v.toFixed(1);
+console.log(cols.map((c) => c.padStart(10)).join(''));
+for (const r of results) console.log(cols.map((c) => fmt(r[c]).padStart(10)).join(''));
+console.log(
+  `host: ${cpus().length} cores, load average ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')}`,
+);
+console.log(
+  'moveMs: the zerodrop.move_units transaction (advisory lock, delete + insert of whole units), incl.',
+);
+console.log(
+  '  shipping the rewritten metadata; planMs: grouping into units + assignment; parseMs: strict XML',
+);
+console.log(
+  '  parse (warm: cache hits); rewriteMs: rewrite + verify of every row; readMs: reading both nodes.',
+);
+const cold = results.filter((r) => r.mode === 'cold').at(-1)!;
+const warm = results.at(-1)!;
+const ms = (v: number) => Math.round(v);
+console.log(
+  JSON.stringify({
+    legs: cold.legs,
+    moveMs: ms(cold.moveMs),
+    planMs: ms(cold.planMs),
+    parseMs: ms(cold.parseMs),
+    rewriteMs: ms(cold.rewriteMs),
+    readMs: ms(cold.readMs),
+    totalMs: ms(cold.totalMs),
+    warmTotalMs: ms(warm.totalMs),
+    warmMoveMs: ms(warm.moveMs),
+    load1: Number(loadavg()[0]!.toFixed(1)),
+  }),
+);
