@@ -2,12 +2,14 @@
 import { randomUUID } from 'node:crypto';
 import { SipEndpoint } from '../../src/sip/sip-endpoint.js';
 import { CallControl } from './call-control.js';
+import { ChannelRegistry } from './channel-registry.js';
 import type { FsSimConfig } from './config.js';
 import { EslServer } from './esl/esl-server.js';
 import { eslCommands } from './esl-commands.js';
 import { Recoverer } from './recoverer.js';
 import { PgRecoveryStore, type RecoveryStore } from './recovery-store.js';
-import { ChannelRegistry, RowWriter, type SimContext } from './sim-context.js';
+import { RowWriter } from './row-writer.js';
+import type { SimContext } from './sim-context.js';
 import { SqlQueue } from './sql-queue.js';
 import { SqliteRecoveryStore } from './sqlite-recovery-store.js';
 

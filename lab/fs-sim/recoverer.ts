@@ -62,7 +62,15 @@ export class Recoverer {
         this.answered.set(leg.uuid, Promise.resolve(false));
         continue;
       }
-      this.answered.set(leg.uuid, this.reinvite(leg, rtp, cseq));
+      const outcome = this.reinvite(leg, rtp, cseq);
+      this.answered.set(leg.uuid, outcome);
+      // partners look a leg up only within partnerWaitMs of its answer: forget it after that
+      void outcome.then(() =>
+        setTimeout(
+          () => this.answered.get(leg.uuid) === outcome && this.answered.delete(leg.uuid),
+          2 * this.ctx.config.timing.partnerWaitMs + 1000,
+        ),
+      );
     }
     return count;
   }
