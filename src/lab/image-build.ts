@@ -1,6 +1,6 @@
 // The lab image: tagged by a hash of its build inputs, built only when that tag is missing.
 // A cached rootfs archive (keyed by the same hash) turns a rebuild into a re-import.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -40,9 +40,15 @@ export interface ImageBuildResult {
   durationMs: number;
 }
 
+/** Image lookup through the docker CLI: the warm check without loading testcontainers (a CLI start stays short). */
+export const dockerCliImages: Pick<ContainerRuntime, 'imageExists'> = {
+  imageExists: async (image) =>
+    spawnSync('docker', ['image', 'inspect', image], { stdio: 'ignore' }).status === 0,
+};
+
 /** Builds the lab image unless its tag already exists; streams the build's progress lines. */
 export async function ensureLabImage(
-  runtime: ContainerRuntime,
+  runtime: Pick<ContainerRuntime, 'imageExists'> = dockerCliImages,
   options: ImageBuildOptions = {},
 ): Promise<ImageBuildResult> {
   const start = performance.now();

@@ -6,7 +6,7 @@ import { errorMessage, isZerodropError, LabError } from '../common/errors.js';
 import { ensureDockerEngine } from './docker-engine.js';
 import { DockerRuntime } from './docker-runtime.js';
 import type { FreeswitchRole } from './freeswitch-role.js';
-import { ensureLabImage } from './image-build.js';
+import { dockerCliImages, ensureLabImage } from './image-build.js';
 import { Lab } from './lab.js';
 import type { LabAddresses } from './lab-addresses.js';
 import { formatLabs, listLabs } from './lab-inventory.js';
@@ -167,7 +167,7 @@ export function imageCommand(options: { print?: (line: string) => void } = {}): 
     .option('--cache-dir <dir>', 'rootfs archive cache', undefined)
     .action((o: { cacheDir?: string }) =>
       report(print, async () => {
-        const r = await ensureLabImage(await DockerRuntime.connect(), {
+        const r = await ensureLabImage(dockerCliImages, {
           onProgress: print,
           cacheDir: o.cacheDir,
         });
