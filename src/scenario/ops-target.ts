@@ -15,6 +15,9 @@ import { loadOpsConfig } from './ops-config.js';
 export interface Fence {
   /** For messages: 'container kill', 'hook: CMD'. */
   method: string;
+  /** True when success means the node is gone for sure (the runtime says the container exited); a hook's
+   * success is checked by probing ESL once more. */
+  verified: boolean;
   run(): Promise<ActionResult>;
 }
 
@@ -45,6 +48,7 @@ export const LAB_ESL_PASSWORD = 'zerodrop';
 
 const hookFence = (command: string, node: string, eslHost?: string, timeoutMs?: number): Fence => ({
   method: `hook: ${command}`,
+  verified: false,
   run: () =>
     runFenceHook(command, { node, ...(eslHost ? { eslHost } : {}), ...(timeoutMs ? { timeoutMs } : {}) }),
 });
@@ -125,6 +129,7 @@ async function labTarget(flags: TargetFlags): Promise<OpsTarget> {
       const host = new LabHost(node, 'freeswitch', c.ip ?? '', runtime.container(c.id), `zd-${labId}`);
       return {
         method: 'container kill',
+        verified: true,
         run: async () => {
           const r = await host.kill('SIGKILL');
           // Already dead is fenced: the kill's "not running" error is no failure.

@@ -113,6 +113,10 @@ export async function plannedMigration(o: PlannedMigrationOptions): Promise<Plan
     });
   }
 
+  // Runtimes that wrote the source's rows, read before the fence to keep it out of the calls' media gap:
+  // a leg is recovered once its row is back on the target under any other runtime.
+  const sourceRuntimes = new Set((await o.store.listRows(o.from)).map((r) => r.runtimeUuid));
+
   // Fence first: a source that may still be alive must not keep its calls while a target recovers them.
   let fenceOutcome: PlannedMigrationResult['fence'] = 'none';
   if (o.noFence)
@@ -128,7 +132,7 @@ export async function plannedMigration(o: PlannedMigrationOptions): Promise<Plan
       ...(f.error ? { error: f.error } : {}),
     };
     const esl = eslOf(o.from);
-    if (f.ok && esl && (await probeNode(esl, 500)))
+    if (f.ok && !fence.verified && esl && (await probeNode(esl, 500)))
       fenceOutcome = { ...fenceOutcome, ok: false, error: `${o.from} still answers ESL after the fence` };
     if (!fenceOutcome.ok) {
       const error = `fence of ${o.from} failed, nothing moved: ${fenceOutcome.error ?? ''}`;
@@ -146,7 +150,6 @@ export async function plannedMigration(o: PlannedMigrationOptions): Promise<Plan
     await o.store.setHostState(o.from, 'fenced');
   }
 
-  const before = new Map((await o.store.listRows(o.from)).map((r) => [r.uuid, r.runtimeUuid]));
   const tMove = clock.nowMs();
   const report = await migrateCalls({ ...base, clock });
   timings.move = clock.nowMs() - tMove;
@@ -169,7 +172,7 @@ export async function plannedMigration(o: PlannedMigrationOptions): Promise<Plan
     );
 
   const tConfirm = clock.nowMs();
-  const recoveredLegs = await confirmRecovered(o.store, moved, before, o.confirmTimeoutMs ?? 5_000);
+  const recoveredLegs = await confirmRecovered(o.store, moved, sourceRuntimes, o.confirmTimeoutMs ?? 5_000);
   timings.confirm = clock.nowMs() - tConfirm;
   const calls = report.calls.map((c) => ({
     ...c,
@@ -216,11 +219,11 @@ async function recoverTarget(
   };
 }
 
-/** Legs whose rows are back on their target under a runtime other than the one they were moved with. */
+/** Legs whose rows are back on their target under a runtime other than the source's. */
 async function confirmRecovered(
   store: RecoveryStore,
   moved: readonly CallMigration[],
-  before: ReadonlyMap<string, string>,
+  sourceRuntimes: ReadonlySet<string>,
   timeoutMs: number,
 ): Promise<Set<string>> {
   const seen = new Set<string>();
@@ -236,8 +239,7 @@ async function confirmRecovered(
           throw new Error(`${target}: ${errorMessage(e)}`);
         });
         const wanted = new Set(uuids);
-        for (const r of rows)
-          if (wanted.has(r.uuid) && r.runtimeUuid !== before.get(r.uuid)) seen.add(r.uuid);
+        for (const r of rows) if (wanted.has(r.uuid) && !sourceRuntimes.has(r.runtimeUuid)) seen.add(r.uuid);
       }
       return seen.size === total ? true : undefined;
     },
