@@ -47,6 +47,21 @@ describe('GapTracker', () => {
     ]);
   });
 
+  it('counts three missing packets on the sender schedule as a gap even when arrival jitter shrinks it', () => {
+    const t = new GapTracker();
+    // seq 2..4 lost; the packet before arrived 9 ms late, the one after 5 ms early: only 46 ms of silence.
+    t.feed(9, 1, 0);
+    expect(t.feed(75, 5, 80)).toEqual({
+      startMs: 29,
+      endMs: 75,
+      durationMs: 46,
+      lostPackets: 3,
+      sentSpanMs: 60,
+    });
+    // two lost with the same jitter stays below the threshold on both clocks
+    expect(t.feed(135, 8, 140)).toBeUndefined();
+  });
+
   it('reports a delayed burst (nothing lost) as a gap with zero loss', () => {
     const t = new GapTracker();
     const gaps = run(t, [

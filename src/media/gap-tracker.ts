@@ -94,8 +94,10 @@ export class GapTracker {
     if (last === undefined) return undefined;
     const startMs = last + this.ptimeMs;
     const durationMs = arrivalMs - startMs;
-    if (durationMs < this.thresholdMs) return undefined;
     const sentSpanMs = sendMs - lastSend - this.ptimeMs;
+    // Arrival times jitter by up to a tick; the sender's schedule does not: three packets missing there
+    // (60 ms) is a gap even if they happened to arrive less than the threshold apart.
+    if (durationMs < this.thresholdMs && !(sentSpanMs >= this.thresholdMs)) return undefined;
     return { startMs, endMs: arrivalMs, durationMs, lostPackets, sentSpanMs };
   }
 
