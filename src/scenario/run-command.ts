@@ -66,6 +66,8 @@ const guard = async (body: () => Promise<number>) => {
     );
     process.exitCode = 2;
   }
+  // The run is over and its report written: don't let a straggling socket or timer keep the CLI alive.
+  process.exit(process.exitCode);
 };
 
 function runOptions(cmd: Command): Command {
