@@ -1,4 +1,5 @@
 // The api commands fs-sim answers over ESL, with FreeSWITCH's reply texts.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Channel } from './channel.js';
 import type { RecoveryScope } from './recovery-store.js';
 import type { SimContext } from './sim-context.js';
@@ -91,6 +92,15 @@ function showCalls(ctx: SimContext): string {
   return `${SHOW_CALLS_HEADER}\n${lines.map((l) => `${l}\n`).join('')}\n${lines.length} total.\n`;
 }
 
+/** Event-loop delay since start (a stalled loop is what a controller's probe timeout would see). */
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
+
+function statsLine(ctx: SimContext): string {
+  const ms = (ns: number) => (ns / 1e6).toFixed(1);
+  return `channels=${ctx.channels.all().length} sessions=${ctx.sessionCount} sql_queue=${ctx.queue.size} sql_errors=${ctx.queue.errors} loop_delay_p99_ms=${ms(loopDelay.percentile(99))} loop_delay_max_ms=${ms(loopDelay.max)}\n`;
+}
+
 function mediaTable(ctx: SimContext): string {
   const lines = ctx.channels.all().map((c) => {
     const r = c.rtp;
@@ -163,7 +173,9 @@ export function eslCommands(
         return sofia(ctx, actions, args);
       case 'fs-sim':
         // not a FreeSWITCH command: fs-sim's own media table, for diagnosing a lab run
-        return args[0] === 'media' ? mediaTable(ctx) : '-USAGE: fs-sim media\n';
+        if (args[0] === 'media') return mediaTable(ctx);
+        if (args[0] === 'stats') return statsLine(ctx);
+        return '-USAGE: fs-sim media|stats\n';
       default:
         return `-ERR ${cmd} Command not found!\n`;
     }
