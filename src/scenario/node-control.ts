@@ -52,7 +52,7 @@ export function recoverOn(node: NodeEsl, timeoutMs = 10_000): Promise<ActionResu
 }
 
 /** `fsctl crash`: the process dies at once, no BYE. */
-export function crashNode(node: NodeEsl, timeoutMs = 3_000): Promise<ActionResult> {
+export function crashNode(node: NodeEsl, timeoutMs = 10_000): Promise<ActionResult> {
   return withEsl(node, timeoutMs, (c) => c.fsctlCrash({ timeoutMs }));
 }
 
