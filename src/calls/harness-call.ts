@@ -111,13 +111,13 @@ export class HarnessCall {
     this.callee = { session, stream, sipCallId: inv.callId };
   }
 
-  /** Hangs up from the caller side (BYE), then stops both streams. */
+  /** Stops both streams, then hangs up from the caller side (BYE). */
   async hangup(): Promise<void> {
-    if (this.state !== CallState.Answered || !this.caller) {
-      this.callerStream.stop();
-      this.callee?.stream.stop();
-      return;
-    }
+    // streams stop first: their final media.stats then describe the call up to the hangup, and no RTP
+    // goes on for 32 s toward a node that may never answer the BYE
+    this.callerStream.stop();
+    this.callee?.stream.stop();
+    if (this.state !== CallState.Answered || !this.caller) return;
     this.state = CallState.Ended;
     this.recorder.emit('invoke', EventKind.callHangup, { side: 'caller' });
     const { response, timedOut } = await this.caller.session.bye();
@@ -128,7 +128,5 @@ export class HarnessCall {
       status: response.status,
       timedOut,
     });
-    this.caller.stream.stop();
-    this.callee?.stream.stop();
   }
 }
