@@ -18,6 +18,17 @@ describe('MediaPayload', () => {
     });
   });
 
+  it('stamps a template into the same bytes a full write gives', () => {
+    const template = Buffer.alloc(PAYLOAD_BYTES);
+    MediaPayload.write(template, 0, { callKey: 3, side: 'caller', seq: 0, sendMs: 0 });
+    const stamped = Buffer.from(template);
+    MediaPayload.stamp(stamped, 0, 77, 1540.5);
+    const full = Buffer.alloc(PAYLOAD_BYTES);
+    MediaPayload.write(full, 0, { callKey: 3, side: 'caller', seq: 77, sendMs: 1540.5 });
+    expect(stamped.equals(full)).toBe(true);
+    expect(MediaPayload.read(stamped, 0)).toEqual({ callKey: 3, side: 'caller', seq: 77, sendMs: 1540.5 });
+  });
+
   it('rejects foreign audio and damaged identities', () => {
     const silence = Buffer.alloc(PAYLOAD_BYTES, 0xff);
     expect(MediaPayload.read(silence, 0)).toBeUndefined();

@@ -66,6 +66,16 @@ export const MediaPayload = {
     buf.writeUInt16BE(checksum(buf, offset, offset + 22), offset + 22);
   },
 
+  /**
+   * Rewrites only the per-packet fields (seq, send time, checksum) of a payload that write() produced:
+   * the hot path copies a per-stream template and stamps it.
+   */
+  stamp(buf: Buffer, offset: number, seq: number, sendMs: number): void {
+    buf.writeUInt32BE(seq >>> 0, offset + 10);
+    buf.writeDoubleBE(sendMs, offset + 14);
+    buf.writeUInt16BE(checksum(buf, offset, offset + 22), offset + 22);
+  },
+
   /** Reads the identity at offset, or undefined when the payload is not ours (or damaged). */
   read(buf: Buffer, offset: number): MediaIdentity | undefined {
     if (buf.length < offset + IDENTITY_BYTES) return undefined;

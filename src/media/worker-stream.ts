@@ -25,6 +25,7 @@ export interface WorkerContext {
 /** One stream inside the worker: its socket, its send state and its receiver. */
 export class WorkerStream {
   readonly counters: Float64Array;
+  private readonly template: Buffer;
   readonly receiver: StreamReceiver;
   schedule: SendSchedule | undefined;
   remoteIp = '';
@@ -47,12 +48,22 @@ export class WorkerStream {
     private readonly ctx: WorkerContext,
     readonly slot: number,
     readonly socket: dgram.Socket,
-    private readonly callKey: number,
-    private readonly side: CallSide,
+    callKey: number,
+    side: CallSide,
     expect: { callKey: number; side: CallSide },
   ) {
     const { config, stalls } = ctx;
     this.counters = counterSlot(config.counters, slot);
+    // Everything constant about this stream's packets, written once; each packet copies and stamps it.
+    this.template = Buffer.alloc(RTP_HEADER_BYTES + PAYLOAD_BYTES);
+    RtpHeader.write(this.template, {
+      payloadType: PT_PCMU,
+      marker: false,
+      seq: 0,
+      timestamp: 0,
+      ssrc: this.ssrc,
+    });
+    MediaPayload.write(this.template, RTP_HEADER_BYTES, { callKey, side, seq: 0, sendMs: 0 });
     this.receiver = new StreamReceiver(
       {
         expect,
@@ -89,19 +100,11 @@ export class WorkerStream {
       return;
     }
     const buf = Buffer.allocUnsafe(RTP_HEADER_BYTES + PAYLOAD_BYTES);
-    RtpHeader.write(buf, {
-      payloadType: PT_PCMU,
-      marker: this.first,
-      seq: this.rtpSeq,
-      timestamp: this.rtpTimestamp,
-      ssrc: this.ssrc,
-    });
-    MediaPayload.write(buf, RTP_HEADER_BYTES, {
-      callKey: this.callKey,
-      side: this.side,
-      seq,
-      sendMs: deadlineMs,
-    });
+    this.template.copy(buf);
+    if (this.first) buf[1] = 0x80 | PT_PCMU; // marker: first packet of the stream
+    buf.writeUInt16BE(this.rtpSeq, 2);
+    buf.writeUInt32BE(this.rtpTimestamp, 4);
+    MediaPayload.stamp(buf, RTP_HEADER_BYTES, seq, deadlineMs);
     this.first = false;
     this.rtpSeq = (this.rtpSeq + 1) & 0xffff;
     this.rtpTimestamp = (this.rtpTimestamp + PAYLOAD_BYTES) >>> 0;
