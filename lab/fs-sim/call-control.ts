@@ -7,7 +7,15 @@ import { parseNameAddr, parseSipUri, tagOf } from '../../src/sip/sip-uri.js';
 import { cdrTail } from './cdr-callflow.js';
 import { type Channel, inDialogRequest } from './channel.js';
 import { routeNumber } from './config.js';
-import { answerSdp, offerSdp, SOFIA_HEADERS, sdpSessionId, sofiaToken, timeCseq } from './fs-sip.js';
+import {
+  answerSdp,
+  offerSdp,
+  SOFIA_HEADERS,
+  sdpSessionId,
+  sofiaToken,
+  storedRemoteSdp,
+  timeCseq,
+} from './fs-sip.js';
 import { legCdr } from './leg-cdr.js';
 import type { InboundLegFacts, LegMedia, OutboundLegFacts } from './leg-facts.js';
 import { localVia } from './recovery-reinvite.js';
@@ -127,7 +135,7 @@ export class CallControl {
       maxForwards: Number(req.headers.get('Max-Forwards') ?? 70),
       networkIp: inc.source.address,
       networkPort: inc.source.port,
-      media: this.media(rtp, remote, localSdp, req.body),
+      media: this.media(rtp, remote, localSdp, storedRemoteSdp(req.body)),
       app: entry.app,
       appData: this.bridgeTarget(entry.target ?? ''),
       destinationNumber: number,
@@ -361,7 +369,7 @@ export class CallControl {
       maxForwards,
       networkIp: destination.address,
       networkPort: destination.port,
-      media: this.media(rtp, remote, localSdp, response.body),
+      media: this.media(rtp, remote, localSdp, storedRemoteSdp(response.body)),
       originatorUuid: aleg.uuid,
       originatorChannel: `sofia/${node.profile}/${aleg.callerNumber}@${aleg.networkAddr}`,
       callerIdName: aleg.callerName,
@@ -378,7 +386,7 @@ export class CallControl {
       headers: { 'Unique-ID': uuid, 'Call-Direction': 'outbound' },
     });
     this.ctx.rows.track(chan);
-    return { channel: chan, remoteSdp: response.body };
+    return { channel: chan, remoteSdp: storedRemoteSdp(response.body) };
   }
 
   /** ACK for a 2xx (RFC 3261 13.2.2.4): same CSeq number, new branch, through the route set. */

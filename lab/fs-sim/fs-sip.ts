@@ -68,3 +68,8 @@ export function offerSdp(ip: string, port: number, sessionId: number): string {
 export function sdpSessionId(): number {
   return Math.floor(Date.now() / 1000) - 2_000_000 + Math.floor(Math.random() * 1000);
 }
+
+/** FreeSWITCH stores the peer's SDP (switch_r_sdp) without its a=sendrecv line (fixture rows vs the pcap). */
+export function storedRemoteSdp(sdp: string): string {
+  return sdp.replace(/^a=sendrecv\r?\n/m, '');
+}

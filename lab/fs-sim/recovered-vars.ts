@@ -2,6 +2,7 @@
 
 import { parseRemoteMedia } from '../../src/sip/session-description.js';
 import type { SipResponse } from '../../src/sip/sip-message.js';
+import { storedRemoteSdp } from './fs-sip.js';
 import { bareUri, uriParts } from './leg-cdr.js';
 import type { OutgoingRequest } from './recovery-reinvite.js';
 import type { StoredLeg } from './recovery-row.js';
@@ -27,7 +28,7 @@ export function recoveredVariables(
   set('sip_cseq', headerOf(sent, 'CSeq').split(' ')[0] ?? '');
   set('sip_outgoing_contact_uri', headerOf(sent, 'Contact'));
   set('rtp_local_sdp_str', sent.body.replace(/a=ptime:20\r\n$/, 'a=ptime:20\r\na=sendrecv\r\n'));
-  if (answer.body) set('switch_r_sdp', answer.body);
+  if (answer.body) set('switch_r_sdp', storedRemoteSdp(answer.body));
   const media = parseRemoteMedia(answer.body);
   if (media) {
     set('remote_media_ip', media.ip);
