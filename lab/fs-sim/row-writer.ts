@@ -23,15 +23,18 @@ export class RowWriter {
   track(c: Channel): void {
     if (c.tracked) return;
     c.tracked = true;
-    this.queue.push(this.timing.insertDelayMs, () =>
-      this.store.insert({
-        runtime_uuid: this.node.coreUuid,
-        technology: 'sofia',
-        profile_name: this.node.profile,
-        hostname: this.node.switchname,
-        uuid: c.uuid,
-        metadata: this.metadata(c),
-      }),
+    this.queue.push(
+      this.timing.insertDelayMs,
+      () =>
+        this.store.insert({
+          runtime_uuid: this.node.coreUuid,
+          technology: 'sofia',
+          profile_name: this.node.profile,
+          hostname: this.node.switchname,
+          uuid: c.uuid,
+          metadata: this.metadata(c),
+        }),
+      c.uuid,
     );
   }
 
@@ -39,13 +42,13 @@ export class RowWriter {
   update(c: Channel): void {
     if (!c.tracked) return;
     const metadata = this.metadata(c);
-    this.queue.push(0, () => this.store.update(c.uuid, this.node.coreUuid, metadata));
+    this.queue.push(0, () => this.store.update(c.uuid, this.node.coreUuid, metadata), c.uuid);
   }
 
   /** Queues the DELETE of a hung-up leg (~0.1 s later). */
   untrack(c: Channel): void {
     if (!c.tracked) return;
     c.tracked = false;
-    this.queue.push(this.timing.deleteDelayMs, () => this.store.delete(c.uuid, this.node.coreUuid));
+    this.queue.push(this.timing.deleteDelayMs, () => this.store.delete(c.uuid, this.node.coreUuid), c.uuid);
   }
 }

@@ -1,19 +1,16 @@
-// FreeSWITCH's asynchronous SQL queue: statements run in order, each no earlier than its due time.
-
-/** One queued statement. */
-interface Job {
-  dueMs: number;
-  run: () => Promise<void>;
-}
+// FreeSWITCH's asynchronous SQL queue: each statement runs no earlier than its due time, in order per channel.
 
 /**
- * Runs jobs strictly in submission order, each not before its due time (a row is written ~0.3 s after
- * answer and deleted ~0.1 s after hangup; a delete queued after an insert never overtakes it).
- * A crash inside the window loses the statement, as with FreeSWITCH.
+ * Delayed statements (a row is written ~0.3 s after answer and deleted ~0.1 s after hangup). Statements of one
+ * channel run in submission order (a delete never overtakes its insert); different channels do not wait for each
+ * other, so one slow statement does not hold up every call's row. A crash inside the delay loses the statement,
+ * as with FreeSWITCH.
  */
 export class SqlQueue {
-  private tail: Promise<void> = Promise.resolve();
+  private readonly tails = new Map<string, Promise<void>>();
   private pending = 0;
+  private idle: Promise<void> = Promise.resolve();
+  private settleIdle: () => void = () => {};
   errors = 0;
 
   constructor(
@@ -21,22 +18,25 @@ export class SqlQueue {
     private readonly now: () => number = () => performance.now(),
   ) {}
 
-  /** Queues fn to run after delayMs (and after everything queued before it). */
-  push(delayMs: number, fn: () => Promise<void>): void {
-    const job: Job = { dueMs: this.now() + delayMs, run: fn };
-    this.pending++;
-    this.tail = this.tail.then(async () => {
-      const wait = job.dueMs - this.now();
+  /** Queues fn for channel `key` to run after delayMs (and after everything queued before it for that key). */
+  push(delayMs: number, fn: () => Promise<void>, key = ''): void {
+    const dueMs = this.now() + delayMs;
+    if (this.pending++ === 0) this.idle = new Promise((r) => (this.settleIdle = r));
+    const previous = this.tails.get(key) ?? Promise.resolve();
+    const next = previous.then(async () => {
+      const wait = dueMs - this.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       try {
-        await job.run();
+        await fn();
       } catch (e) {
         this.errors++;
         this.onError(e);
       } finally {
-        this.pending--;
+        if (this.tails.get(key) === next) this.tails.delete(key);
+        if (--this.pending === 0) this.settleIdle();
       }
     });
+    this.tails.set(key, next);
   }
 
   /** Statements not yet executed. */
@@ -46,6 +46,6 @@ export class SqlQueue {
 
   /** Resolves when everything queued so far has run. */
   drain(): Promise<void> {
-    return this.tail;
+    return this.pending === 0 ? Promise.resolve() : this.idle;
   }
 }
