@@ -2,7 +2,7 @@
 import { type Clock, systemClock } from '../common/clock.js';
 import { errorMessage, ZerodropError } from '../common/errors.js';
 import type { EventSink } from '../common/event.js';
-import { EventKind } from '../common/event-kinds.js';
+import { type CallSide, EventKind } from '../common/event-kinds.js';
 import { delay } from '../common/wait.js';
 import type { MediaEngine, MediaStream } from '../media/media-engine.js';
 import type { IncomingInvite } from '../sip/incoming-invite.js';
@@ -11,7 +11,7 @@ import type { SipTimerBase } from '../sip/sip-timers.js';
 import type { Address } from '../sip/transport.js';
 import { UserAgent } from '../sip/user-agent.js';
 import { CALL_KEY_HEADER, callerUser, callKeyOf } from './call-key.js';
-import { CallRecorder } from './call-recorder.js';
+import { CallRecorder, sipFindingSink } from './call-recorder.js';
 import { type CallMode, CallState, HarnessCall } from './harness-call.js';
 
 /** Options of CallGenerator.start. */
@@ -84,15 +84,7 @@ export class CallGenerator {
       ...(opts.log ? { log: opts.log } : {}),
     };
     const legs = new Map<string, string>();
-    const findings =
-      (side: 'caller' | 'callee') => (f: { finding: string; detail: string; callId?: string }) =>
-        opts.sink({
-          timeMs: (opts.clock ?? systemClock).nowMs(),
-          process: (f.callId && legs.get(f.callId)) || f.callId || 'sip',
-          type: 'info',
-          kind: EventKind.sipFinding,
-          value: { side, finding: f.finding, detail: f.detail },
-        });
+    const findings = (side: CallSide) => sipFindingSink(opts.sink, opts.clock ?? systemClock, legs, side);
     const callerEp = await SipEndpoint.listen({
       ...common,
       port: opts.callerPort ?? 0,

@@ -56,3 +56,23 @@ export class CallRecorder {
     });
   }
 }
+
+/**
+ * A FindingSink for SIP findings no session reported (endpoint and unknown-dialog ones): recorded under the
+ * call the leg belongs to (legs: SIP Call-ID -> call process), else under the message's Call-ID, else 'sip'.
+ */
+export function sipFindingSink(
+  sink: EventSink,
+  clock: Clock,
+  legs: ReadonlyMap<string, string>,
+  side: CallSide,
+) {
+  return (f: SipFinding): void =>
+    sink({
+      timeMs: clock.nowMs(),
+      process: (f.callId && legs.get(f.callId)) || f.callId || 'sip',
+      type: 'info',
+      kind: EventKind.sipFinding,
+      value: { side, finding: f.finding, detail: f.detail, ...(f.source ? { source: addr(f.source) } : {}) },
+    });
+}

@@ -1,4 +1,5 @@
 import { ClientRequest, type RequestOptions } from './client-request.js';
+import { type IncomingRequest, incomingRequest, type ServerTransaction } from './incoming-request.js';
 import { InviteServerTransaction } from './invite-server-transaction.js';
 import { NonInviteServerTransaction } from './non-invite-server-transaction.js';
 import { inspectRequest } from './request-inspection.js';
@@ -21,17 +22,8 @@ import { type Address, formatAddress, type Transport } from './transport.js';
 import { UdpTransport } from './udp-transport.js';
 import { formatVia, newBranch, responseDestination } from './via.js';
 
-type ServerTransaction = InviteServerTransaction | NonInviteServerTransaction;
-
-/** A request handed to the transaction user, with its server transaction (none for a 2xx ACK). */
-export interface IncomingRequest {
-  /** The request, top Via stamped with received/rport (RFC 3261 18.2.1). */
-  readonly request: SipRequest;
-  readonly source: Address;
-  readonly transaction: ServerTransaction | undefined;
-  /** Builds a response (RFC 3261 8.2.6) and sends it through the transaction; returns it. */
-  respond(status: number, opts?: Parameters<typeof makeResponse>[2]): SipResponse;
-}
+/** Re-exported: the TU's view of a request, part of this layer's public API. */
+export type { IncomingRequest } from './incoming-request.js';
 
 /** Options of a SipEndpoint. */
 export interface SipEndpointOptions {
@@ -220,7 +212,7 @@ export class SipEndpoint {
         existing.receiveRequest(req);
         return;
       }
-      this.requestHandler(this.incoming(req, source, undefined));
+      this.requestHandler(incomingRequest(req, source, undefined));
       return;
     }
     if (existing && sameIdentity(existing.request, identity)) {
@@ -229,7 +221,7 @@ export class SipEndpoint {
     }
     this.noteBranch(key, identity, req, source);
     if (req.method === 'ACK') {
-      this.requestHandler(this.incoming(req, source, undefined));
+      this.requestHandler(incomingRequest(req, source, undefined));
       return;
     }
     if (existing) existing.terminate();
@@ -242,7 +234,7 @@ export class SipEndpoint {
         ? new InviteServerTransaction(key, req, this.ctx)
         : new NonInviteServerTransaction(key, req, this.ctx);
     this.servers.set(key, tx);
-    this.requestHandler(this.incoming(req, source, tx));
+    this.requestHandler(incomingRequest(req, source, tx));
   }
 
   /** RFC 3261 9.2: CANCEL answers 200 and the INVITE 487 while it is still pending. */
@@ -257,7 +249,7 @@ export class SipEndpoint {
     tx.respond(makeResponse(req, 200));
     if (invite.state === 'Proceeding') {
       invite.respond(makeResponse(invite.request, 487, { toTag: newBranch().slice(7) }));
-      this.requestHandler(this.incoming(req, source, undefined));
+      this.requestHandler(incomingRequest(req, source, undefined));
     }
   }
 
@@ -271,22 +263,5 @@ export class SipEndpoint {
         source,
       });
     }
-  }
-
-  private incoming(
-    request: SipRequest,
-    source: Address,
-    transaction: ServerTransaction | undefined,
-  ): IncomingRequest {
-    return {
-      request,
-      source,
-      transaction,
-      respond: (status, opts) => {
-        const res = makeResponse(request, status, opts);
-        if (transaction) transaction.respond(res);
-        return res;
-      },
-    };
   }
 }
