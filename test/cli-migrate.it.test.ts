@@ -178,11 +178,7 @@ describe('zerodrop migrate on a farm lab with live bridged calls', () => {
     // media resumes on every call, both directions: packets received after the move finished
     const streams = calls.flatMap((c) => [c.callerStream, ...(c.callee ? [c.callee.stream] : [])]);
     expect(streams).toHaveLength(2 * CALLS);
-    const resumed = await pollUntil(
-      async () => (streams.every((s) => (s.stats().lastPacketMs ?? 0) > doneMs + 200) ? true : undefined),
-      { timeoutMs: 10_000, intervalMs: 100 },
-    );
-    expect(resumed).toBe(true);
+    expect(await silentSince(calls, doneMs + 200, 10_000)).toEqual([]);
     const moved = new Set(calls.filter((c) => movedCall(c, source)).map((c) => c.callId));
     const gaps = events
       .filter((e) => e.kind === EventKind.mediaGap && e.timeMs >= startMs)
@@ -200,7 +196,47 @@ describe('zerodrop migrate on a farm lab with live bridged calls', () => {
     expect(movedGaps.length).toBeGreaterThanOrEqual(2 * moved.size);
     expect(Math.max(0, ...otherGaps)).toBeLessThan(500);
   });
+
+  it('`zerodrop migrate --spread` (child process) moves the target’s calls, recovered ones included, on to the last up node', async () => {
+    const [onTarget] = await listCalls(store, targetNode);
+    const third = NODES.find((n) => n !== source.node && n !== targetNode)!;
+    const uuids = onTarget!.units.flatMap((u) => u.uuids);
+    expect(uuids.length).toBeGreaterThan(0);
+    const r = await cli(['migrate', '--lab', lab.id, '--from', targetNode, '--spread']);
+    const exitedMs = systemClock.nowMs();
+    expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
+    // the fenced source is not up, so spread has one node left
+    for (const u of onTarget!.units)
+      expect(r.stdout).toMatch(new RegExp(`${u.id} +bridge .* moved +${third} +2 +2/2`));
+    expect(r.stdout).toContain(`recover on ${third}: ${uuids.length} leg(s) (moved ${uuids.length})`);
+    expect(r.stdout.trim().split('\n').at(-1)).toBe('ok: every call moved and recovered');
+    expect((await lab.host(targetNode).state()).status).toBe('exited');
+    const rows = new Set((await store.listRows(third)).map((x) => x.uuid));
+    for (const u of uuids) expect(rows.has(u), u).toBe(true);
+    expect(await silentSince(calls, exitedMs + 200, 15_000)).toEqual([]);
+  });
 });
+
+/** Streams (as readable lines) without a packet after sinceMs once timeoutMs has passed; [] when all resumed. */
+async function silentSince(
+  calls: readonly HarnessCall[],
+  sinceMs: number,
+  timeoutMs: number,
+): Promise<string[]> {
+  const silent = () =>
+    calls.flatMap((c) =>
+      [c.callerStream, ...(c.callee ? [c.callee.stream] : [])]
+        .map((st) => st.stats())
+        .filter((x) => (x.lastPacketMs ?? 0) <= sinceMs)
+        .map(
+          (x) =>
+            `${c.callId} ${x.direction}: last packet ${((x.lastPacketMs ?? 0) - sinceMs).toFixed(0)} ms, ` +
+            `source ${x.source}, received ${x.received}, gaps ${x.gaps}, stopped ${x.stopped}`,
+        ),
+    );
+  await pollUntil(async () => (silent().length === 0 ? true : undefined), { timeoutMs, intervalMs: 100 });
+  return silent();
+}
 
 /** True when the call's caller leg was one of the source node's legs (by SIP Call-ID of the recovery rows). */
 function movedCall(c: HarnessCall, source: NodeCalls): boolean {

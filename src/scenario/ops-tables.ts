@@ -31,8 +31,8 @@ export function formatNodeCalls(nodes: readonly NodeCalls[]): string[] {
         u.missingPartners.length ? `partner row(s) missing: ${u.missingPartners.join(' ')}` : '',
       ]);
       out.push(
-        ...table(['  UNIT', 'KIND', 'LEGS', 'CALL-IDS', 'LEGS (dir:dest)', 'MEDIA', 'NOTE'], rows).map(
-          (l, i) => (i === 0 ? l : `  ${l}`),
+        ...table(['UNIT', 'KIND', 'LEGS', 'CALL-IDS', 'LEGS (dir:dest)', 'MEDIA', 'NOTE'], rows).map(
+          (l) => `  ${l}`,
         ),
       );
     }

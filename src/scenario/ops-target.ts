@@ -133,7 +133,8 @@ async function labTarget(flags: TargetFlags): Promise<OpsTarget> {
         run: async () => {
           const r = await host.kill('SIGKILL');
           // Already dead is fenced: the kill's "not running" error is no failure.
-          if (!r.ok && /not running|No such container/i.test(r.error ?? '')) return { ...r, ok: true };
+          if (!r.ok && /not running|No such container/i.test(r.error ?? ''))
+            return { ok: true, timedOut: false, durationMs: r.durationMs };
           return r;
         },
       };
