@@ -3,6 +3,7 @@
 // testcontainers has no API for: pause/unpause, kill with a chosen signal, start of a stopped container
 // (its stop() removes and caches the stopped state), network disconnect/connect with a fixed IP, and a log
 // snapshot (its logs() always follows, so it never ends for a running container).
+import { execFile } from 'node:child_process';
 import type Dockerode from 'dockerode';
 import type { ContainerRuntimeClient, StartedTestContainer } from 'testcontainers';
 import { errorMessage, LabError } from '../common/errors.js';
@@ -102,8 +103,23 @@ export class DockerContainer implements RuntimeContainer {
     return this.run('stop', () => this.handle.stop({ t: timeoutS }).then(() => undefined));
   }
 
-  start(): Promise<void> {
-    return this.run('start', () => this.handle.start().then(() => undefined));
+  async start(): Promise<void> {
+    await this.run('start', () => this.handle.start().then(() => undefined));
+    await this.dropDefaultRoute();
+  }
+
+  /**
+   * Removes the default route Docker installs even on an internal network, from the host side (nsenter into
+   * the container's network namespace: no capability inside the container needed). Lab hosts only ever talk
+   * on their /24, so no lab container keeps a route out. Docker re-adds it on start and connect.
+   */
+  async dropDefaultRoute(): Promise<void> {
+    const info = await this.client.container.inspect(this.handle).catch(() => undefined);
+    const pid = info?.State.Pid;
+    if (!pid) return;
+    await new Promise<void>((resolve) => {
+      execFile('nsenter', ['-t', String(pid), '-n', 'ip', 'route', 'del', 'default'], () => resolve());
+    });
   }
 
   kill(signal: string): Promise<void> {
@@ -127,13 +143,14 @@ export class DockerContainer implements RuntimeContainer {
     );
   }
 
-  connect(network: string, ip: string): Promise<void> {
-    return this.run('network connect', () =>
+  async connect(network: string, ip: string): Promise<void> {
+    await this.run('network connect', () =>
       this.client.network
         .getById(network)
         .connect({ Container: this.id, EndpointConfig: { IPAMConfig: { IPv4Address: ip } } })
         .then(() => undefined),
     );
+    await this.dropDefaultRoute();
   }
 
   async remove(): Promise<void> {

@@ -119,7 +119,9 @@ export class DockerRuntime implements ContainerRuntime {
   async startContainer(spec: ContainerSpec): Promise<RuntimeContainer> {
     try {
       const started = await fixedIpContainer(this.tc, spec).start();
-      return new DockerContainer(this.client, started.getId(), spec.hostname, started);
+      const container = new DockerContainer(this.client, started.getId(), spec.hostname, started);
+      await container.dropDefaultRoute();
+      return container;
     } catch (e) {
       throw new LabError(spec.hostname, 'start', errorMessage(e), { cause: e });
     }
