@@ -73,7 +73,9 @@ export class CallGenerator {
     private readonly legs: Map<string, string>,
   ) {
     this.clock = opts.clock ?? systemClock;
-    callee.onInvite((inv) => void this.onCalleeInvite(inv));
+    callee.onInvite((inv) => {
+      this.onCalleeInvite(inv).catch((e) => opts.log?.(`callee INVITE ${inv.callId}: ${errorMessage(e)}`));
+    });
   }
 
   /** Binds the caller and callee UAs on localIp. */

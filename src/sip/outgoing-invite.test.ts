@@ -92,4 +92,24 @@ describe('OutgoingInvite', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('Allow')).toContain('INVITE');
   });
+
+  it('rejects an INVITE without Contact (400) and fails a call whose 200 has none, with no-dialog findings', async () => {
+    const { caller, callee, run, findings } = pair();
+    const bare = makeRequest('INVITE', 'sip:uas@127.0.0.1:5080', [
+      ['From', '<sip:x@127.0.0.1>;tag=x'],
+      ['To', '<sip:uas@127.0.0.1:5080>'],
+      ['Call-ID', 'no-contact'],
+      ['CSeq', '1 INVITE'],
+    ]);
+    const cr = caller.endpoint.request(bare);
+    await run(100);
+    expect((await cr.final).response.status).toBe(400);
+    // now the other way round: our INVITE is answered 200 without Contact by a raw endpoint
+    callee.endpoint.onRequest((inc) => inc.respond(200, { toTag: 't' }));
+    const callFindings: SipFinding[] = [];
+    const out = caller.invite({ ...offer, events: { onFinding: (f) => callFindings.push(f) } });
+    await run(100);
+    expect(await out.result).toMatchObject({ ok: false, status: 200 });
+    expect([...findings, ...callFindings].map((f) => f.finding)).toEqual(['no-dialog', 'no-dialog']);
+  });
 });

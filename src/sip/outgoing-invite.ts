@@ -5,7 +5,7 @@ import type { MediaAddress } from './session-description.js';
 import type { SipEndpoint } from './sip-endpoint.js';
 import { SipFindingKind } from './sip-finding.js';
 import { SipHeaders } from './sip-headers.js';
-import { cseqOf, hasSdp, type SipRequest, type SipResponse, tagsOf } from './sip-message.js';
+import { contactUriOf, cseqOf, hasSdp, type SipRequest, type SipResponse, tagsOf } from './sip-message.js';
 import type { Address } from './transport.js';
 
 /** How a call setup ended. */
@@ -56,6 +56,8 @@ export class OutgoingInvite {
   private finalSeen = false;
   private ack: SipRequest | undefined;
   private session: InviteSession | undefined;
+  private cancelled = false;
+  private brokenAnswer = false;
 
   constructor(
     private readonly endpoint: SipEndpoint,
@@ -73,11 +75,10 @@ export class OutgoingInvite {
       const { status, reason } = o.response;
       if (status >= 200 && status < 300 && this.session)
         return { ok: true, status, reason, timedOut: false, session: this.session };
-      return { ok: false, status, reason, timedOut: o.timedOut || this.cancelled };
+      const why = this.brokenAnswer ? `${reason} without Contact or To tag (no dialog)` : reason;
+      return { ok: false, status, reason: why, timedOut: o.timedOut || this.cancelled };
     });
   }
-
-  private cancelled = false;
 
   get callId(): string {
     return this.request.headers.get('Call-ID') ?? '';
@@ -119,6 +120,16 @@ export class OutgoingInvite {
     if (res.status >= 300) return;
     if (this.session) {
       this.reAck(res); // retransmitted 2xx: the ACK got lost (RFC 3261 13.2.2.4)
+      return;
+    }
+    if (!contactUriOf(res) || !tagsOf(res).toTag) {
+      // RFC 3261 12.1.2 needs both: without them there is no dialog to ACK into, and the call has failed
+      this.opts.events?.onFinding?.({
+        finding: SipFindingKind.noDialog,
+        detail: `${res.status} without Contact or To tag`,
+        callId: this.callId,
+      });
+      this.brokenAnswer = true;
       return;
     }
     const dialog = Dialog.asUac(this.request, res);

@@ -25,6 +25,8 @@ export const SipFindingKind = {
   swappedTags: 'swapped-tags',
   /** A Route header naming ourselves reached us (a recovered leg's stored route set). */
   routeToSelf: 'route-to-self',
+  /** An INVITE or its 2xx that cannot form a dialog (no Contact, no tags): rejected 400 / call failed. */
+  noDialog: 'no-dialog',
   /** A 2xx retransmission never ACKed (RFC 3261 13.3.1.4, 64*T1). */
   noAck: 'no-ack',
 } as const;

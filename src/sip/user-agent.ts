@@ -5,7 +5,7 @@ import { type InviteOptions, type OutgoingHooks, OutgoingInvite } from './outgoi
 import { buildSdp } from './session-description.js';
 import type { IncomingRequest, SipEndpoint } from './sip-endpoint.js';
 import { type FindingSink, SipFindingKind } from './sip-finding.js';
-import { callIdOf, cseqOf, makeRequest, type SipResponse, tagsOf } from './sip-message.js';
+import { callIdOf, contactUriOf, cseqOf, makeRequest, type SipResponse, tagsOf } from './sip-message.js';
 
 /** Options of a UserAgent. */
 export interface UserAgentOptions {
@@ -120,6 +120,16 @@ export class UserAgent {
       return;
     }
     if (req.method === 'INVITE') {
+      if (!contactUriOf(req) || !tagsOf(req).fromTag) {
+        inc.respond(400, { reason: 'Missing Contact or From tag' });
+        this.opts.onFinding?.({
+          finding: SipFindingKind.noDialog,
+          detail: 'INVITE without Contact or From tag',
+          callId: callIdOf(req),
+          source: inc.source,
+        });
+        return;
+      }
       const key = `${callIdOf(req)}|${cseqOf(req)?.seq}`;
       const inv = new IncomingInvite(this.opts.endpoint, inc, this.hooks);
       this.pending.set(key, inv);
