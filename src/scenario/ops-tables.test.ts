@@ -50,6 +50,20 @@ describe('ops tables', () => {
     expect(lines.at(-1)).toBe('NOT OK');
   });
 
+  it('a target that recovered fewer legs than it received gets the manual recover hint', () => {
+    const lines = formatMigration(
+      result({
+        recoveries: [
+          { node: 'fs2', expectedLegs: 3, recovered: 0, ok: false, durationMs: 1000, error: 'ESL down' },
+        ],
+      }),
+    );
+    expect(lines).toContain('recover on fs2: FAILED ESL down (moved 3) in 1000 ms');
+    expect(lines).toContain(
+      'the moved rows are on fs2: once it answers, run `fsctl recover` there (a rerun moves nothing)',
+    );
+  });
+
   it('says when nothing was fenced or the fence failed, and what was not found', () => {
     expect(formatMigration(result({ fence: 'none' }))[0]).toBe('fs1 NOT fenced (--no-fence)');
     const failed = formatMigration(

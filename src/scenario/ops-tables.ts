@@ -74,6 +74,11 @@ export function formatMigration(r: PlannedMigrationResult): string[] {
     out.push(
       `recover on ${t.node}: ${t.ok ? `${t.recovered} leg(s)` : `FAILED ${t.error ?? ''}`} (moved ${t.expectedLegs}) in ${ms(t.durationMs)}`,
     );
+  for (const t of r.recoveries)
+    if (!t.ok || t.recovered < t.expectedLegs)
+      out.push(
+        `the moved rows are on ${t.node}: once it answers, run \`fsctl recover\` there (a rerun moves nothing)`,
+      );
   if (r.leftLegs) out.push(`${r.leftLegs} leg(s) stay on ${r.from}`);
   const t = r.timingsMs;
   if (!r.dryRun && !r.error)

@@ -151,7 +151,24 @@ export async function plannedMigration(o: PlannedMigrationOptions): Promise<Plan
   }
 
   const tMove = clock.nowMs();
-  const report = await migrateCalls({ ...base, clock });
+  let report: MigrationReport;
+  try {
+    report = await migrateCalls({ ...base, clock });
+  } catch (e) {
+    // The move is one transaction per target: whatever did not commit is still on the source, and a rerun
+    // (the fence of a dead node succeeds again) moves it; moves are idempotent.
+    const error = `${o.from} is fenced but the move failed (rows not moved stay on ${o.from}; run the same command again): ${errorMessage(e)}`;
+    return result({
+      fence: fenceOutcome,
+      calls: [],
+      leftLegs: 0,
+      malformed: [],
+      notFound: [],
+      recoveries: [],
+      ok: false,
+      error,
+    });
+  }
   timings.move = clock.nowMs() - tMove;
   const moved = report.calls.filter((c) => c.status === 'moved' || c.status === 'already-moved');
   say(
