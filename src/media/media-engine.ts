@@ -1,11 +1,12 @@
 // The media engine: RTP endpoints for every call side, run by one worker, reported as history events.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Worker } from 'node:worker_threads';
-import { type Clock, systemClock } from '../common/clock.js';
+import { systemClock } from '../common/clock.js';
 import { ZerodropError } from '../common/errors.js';
-import type { EventDraft, EventSink } from '../common/event.js';
-import { type CallSide, EventKind } from '../common/event-kinds.js';
+import type { EventDraft } from '../common/event.js';
+import { EventKind } from '../common/event-kinds.js';
 import { launchWorker } from './launch-worker.js';
+import type { MediaEngineHealth, MediaEngineOptions, OpenStreamOptions } from './media-engine-options.js';
 import { mediaEvent, splitSource } from './media-event.js';
 import { type MediaStream, type StreamHost, WorkerMediaStream } from './media-stream.js';
 import { StallLog } from './stall-log.js';
@@ -13,59 +14,26 @@ import { COUNTERS_PER_SLOT, counterSlot } from './stream-counters.js';
 import type { ReceiverObservation } from './stream-receiver.js';
 import type { FromWorker, ToWorker, WorkerHealth, WorkerItem } from './worker-protocol.js';
 
+export type { MediaEngineHealth, MediaEngineOptions, OpenStreamOptions } from './media-engine-options.js';
 export type { MediaStream, MediaStreamStats } from './media-stream.js';
 export { WorkerMediaStream } from './media-stream.js';
-
-export interface MediaEngineOptions {
-  /** Local address every RTP socket binds to (and that SDP should advertise). */
-  bindIp: string;
-  /** Lowest RTP port (even ports are used); without portMin/portMax the OS picks free ports. */
-  portMin?: number;
-  /** Highest RTP port, inclusive. */
-  portMax?: number;
-  /** Timestamps of events and stats; default systemClock. */
-  clock?: Clock;
-  /** Receives media.* events (process = the call's id). */
-  sink?: EventSink;
-  /** Smallest silence reported as media.gap (ms), default 50 (see GapTracker). */
-  gapThresholdMs?: number;
-  /** Two sources count as simultaneous within this window (ms), default 100. */
-  doubledWindowMs?: number;
-  /** Worker tick interval (ms), default 10 (5 costs ~15% more CPU); deadlines stay on the 20 ms grid. */
-  tickMs?: number;
-  /** Lateness beyond the tick that counts as a local stall (ms), default 15. */
-  stallToleranceMs?: number;
-  /** Most streams open at once, default 4096. */
-  maxStreams?: number;
-  /**
-   * Nice value for the media worker thread only (Linux nice is per thread), default -10: media timing
-   * comes before the harness's own SIP and bookkeeping. Best effort: ignored when not permitted (see
-   * health().worker.priorityApplied). With sched_autogroup (Debian default) it ranks the worker only
-   * within this process's session, not against other sessions. null leaves it alone.
-   */
-  workerPriority?: number | null;
-}
-
-/** Options of openStream. */
-export interface OpenStreamOptions {
-  callId: string;
-  /** The call's numeric identity (uint32) written into every payload. */
-  callKey: number;
-  side: CallSide;
-  /** Whose audio this stream should receive (an echo call's caller expects its own identity). */
-  expect: { callKey: number; side: CallSide };
-}
-
-/** Local stall and loop-delay figures of both threads (ms). */
-export interface MediaEngineHealth {
-  worker: WorkerHealth;
-  main: { maxStallMs: number; totalStallMs: number; loopDelayP99Ms: number; loopDelayMaxMs: number };
-}
 
 const PTIME_MS = 20;
 const hrNowMs = (): number => Number(process.hrtime.bigint()) / 1e6;
 
-/** Owns the media worker and the stream handles; turns worker observations into EventDrafts. */
+/**
+ * Owns the media worker and the stream handles; turns worker observations into EventDrafts
+ * (type 'info', process = the receiving stream's callId, direction = 'to-' + its side, times on the Clock):
+ * - media.started {direction, source 'ip:port', ssrc}
+ * - media.gap {direction, startMs, endMs, durationMs, lostPackets, sentSpanMs, localStallMs, open?}:
+ *   durationMs is the silence at the receiver; sentSpanMs the same silence on the sender's schedule;
+ *   open: the media had not resumed when the stream stopped. Silences our own stall explains
+ *   (nothing lost) are not reported, only counted (stats.localGaps).
+ * - media.crossed {direction, fromCall, fromCallKey, fromSide, source}: once per foreign identity.
+ * - media.doubled {direction, sources [{address, ssrc}]}: once per pair of interleaving sources.
+ * - media.source-changed {direction, from, to, fromSsrc, toSsrc, silenceMs}: a clean hand-over.
+ * - media.stats (MediaStreamStats) when the stream stops.
+ */
 export class MediaEngine {
   private readonly streams = new Map<number, WorkerMediaStream>();
   private readonly freeSlots: number[];
