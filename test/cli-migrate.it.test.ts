@@ -6,12 +6,13 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFsSim } from '../lab/fs-sim/build.js';
+import { EslServer } from '../lab/fs-sim/esl/esl-server.js';
 import { CallGenerator } from '../src/calls/call-generator.js';
 import { CallState, type HarnessCall } from '../src/calls/harness-call.js';
 import { systemClock } from '../src/common/clock.js';
 import type { EventDraft } from '../src/common/event.js';
 import { EventKind } from '../src/common/event-kinds.js';
-import { pollUntil } from '../src/common/wait.js';
+import { delay, pollUntil } from '../src/common/wait.js';
 import { fsSimRole } from '../src/freeswitch/fs-sim-role.js';
 import { DockerRuntime } from '../src/lab/docker-runtime.js';
 import { Lab } from '../src/lab/lab.js';
@@ -19,6 +20,7 @@ import type { StartedLab } from '../src/lab/started-lab.js';
 import { MediaEngine } from '../src/media/media-engine.js';
 import { listCalls, type NodeCalls } from '../src/recovery/list-calls.js';
 import { RecoveryStore } from '../src/recovery/recovery-store.js';
+import { notifyState } from '../src/scenario/failover-command.js';
 import { runFenceHook } from '../src/scenario/fence-hook.js';
 import { postgresInitFor } from '../src/scenario/lab-wiring.js';
 import { resolveOpsTarget } from '../src/scenario/ops-target.js';
@@ -47,6 +49,7 @@ describe('zerodrop migrate on a farm lab with live bridged calls', () => {
   let calls: HarnessCall[] = [];
   let source: NodeCalls;
   let targetNode: string;
+  let withoutMediaBeforeMove: string[] = [];
   const events: EventDraft[] = [];
 
   beforeAll(async () => {
@@ -83,6 +86,8 @@ describe('zerodrop migrate on a farm lab with live bridged calls', () => {
       { timeoutMs: 10_000, intervalMs: 200 },
     );
     if (!all) throw new Error('recovery rows of the calls did not appear');
+    // a call with no two-way media before the move would be blamed on the move: record it, test it first
+    withoutMediaBeforeMove = await silentSince(calls, 0, 5_000);
     source = [...all].sort((x, y) => y.units.length - x.units.length)[0]!;
     targetNode = NODES.find((n) => n !== source.node)!;
   });
@@ -95,8 +100,9 @@ describe('zerodrop migrate on a farm lab with live bridged calls', () => {
     await lab?.stop();
   });
 
-  it('places the bridged calls and shows them as bridge units (both legs on one node)', () => {
+  it('places the bridged calls with two-way media and shows them as bridge units (both legs on one node)', () => {
     expect(calls.map((c) => c.state)).toEqual(Array(CALLS).fill(CallState.Answered));
+    expect(withoutMediaBeforeMove).toEqual([]);
     expect(source.units.length).toBeGreaterThan(0);
     for (const u of source.units) {
       expect(u.kind).toBe('bridge');
@@ -254,5 +260,53 @@ describe('fence hook', () => {
     const slow = await runFenceHook('sleep 5', { node: 'fs2', timeoutMs: 200 });
     expect(slow).toMatchObject({ ok: false, timedOut: true });
     expect(slow.durationMs).toBeLessThan(2_000);
+  });
+});
+
+describe('keepalived notify entry point against the fs-sim ESL server', () => {
+  const identity = { coreUuid: 'core-n', hostname: 'fs1', switchname: 'fs1', ipv4: '127.0.0.1' };
+  const commands: string[] = [];
+  const server = new EslServer({
+    password: 'ka-secret',
+    identity,
+    authTimeoutMs: 2_000,
+    handler: async (cmd, args) => {
+      const line = `${cmd} ${args}`.trim();
+      commands.push(line);
+      return line === 'sofia recover' ? 'Recovered 3 call(s)\n' : `-ERR ${cmd} Command not found!\n`;
+    },
+  });
+  afterAll(() => server.close());
+
+  it('MASTER runs `sofia recover` once ESL answers (retrying while it does not); BACKUP touches nothing', async () => {
+    // a free port with nothing on it yet: FreeSWITCH still starting when keepalived promotes the node
+    const probe = await server.listen(0, '127.0.0.1');
+    await server.close();
+    const lines: string[] = [];
+    const esl = { host: '127.0.0.1', port: probe.port, password: 'ka-secret' };
+    const later = delay(700).then(() => server.listen(probe.port, '127.0.0.1'));
+    const ok = await notifyState('MASTER', 'fs1', esl, {
+      tries: 10,
+      retryMs: 300,
+      log: (l) => lines.push(l),
+    });
+    await later;
+    expect(ok).toBe(true);
+    expect(commands).toEqual(['sofia recover']);
+    expect(lines.at(-1)).toMatch(
+      /zerodrop notify fs1 MASTER: sofia recover \(try [2-9]\) → Recovered 3 call\(s\)$/,
+    );
+    expect(lines.slice(0, -1).every((l) => /failed: .*ECONNREFUSED/.test(l))).toBe(true);
+
+    expect(await notifyState('BACKUP', 'fs1', esl, { log: (l) => lines.push(l) })).toBe(true);
+    expect(commands).toEqual(['sofia recover']);
+    const wrong = await notifyState(
+      'MASTER',
+      'fs1',
+      { ...esl, password: 'nope' },
+      { tries: 2, retryMs: 10, log: () => undefined },
+    );
+    expect(wrong).toBe(false);
+    expect(commands).toEqual(['sofia recover']);
   });
 });
