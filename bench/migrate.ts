@@ -1,11 +1,14 @@
 // Bench: plan and move 1,000 and 10,000 synthetic legs (copies of real FreeSWITCH rows) from node a to
 // node b in a host PostgreSQL 15, per-node layout. "cold" parses every row during the migration; "warm"
 // parses them beforehand, as a controller watching healthy nodes would (LegCache). Last line: JSON.
+import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
 import { LegCache } from '../src/recovery/leg-cache.js';
 import { listCalls } from '../src/recovery/list-calls.js';
 import { migrateCalls } from '../src/recovery/migrate-calls.js';
-import { RecoveryStore } from '../src/recovery/recovery-store.js';
+import { type MoveLeg, type MoveOutcome, RecoveryStore } from '../src/recovery/recovery-store.js';
 import { renderPostgresInit } from '../src/recovery/render-postgres-init.js';
 import { startHostPostgres } from '../test/support/host-postgres.js';
 import {
@@ -20,6 +23,46 @@ const SIZES = (process.env.ZERODROP_BENCH_LEGS ?? '1000,10000').split(',').map(N
 const template = fixtureRows('exp2-recovery-before-fs_a.tsv');
 const onB = fixtureRows('exp2-recovery-before-fs_b.tsv');
 
+const TICK_MS = 10; // USER_HZ 100
+
+/** CPU ms used so far by the PostgreSQL cluster (postmaster and all its children). */
+function clusterCpuMs(dataDir: string): number {
+  const master = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  let ticks = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(pid) === master || Number(f[1]) === master) ticks += Number(f[11]) + Number(f[12]);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return ticks * TICK_MS;
+}
+
+/** A store that measures the CPU its moves cost, here and in the database, apart from wall time. */
+class MeasuredStore extends RecoveryStore {
+  moveCpuMs = 0;
+  pgCpuMs = 0;
+  constructor(
+    pool: pg.Pool,
+    private readonly dataDir: string,
+  ) {
+    super(pool);
+  }
+  override async moveUnits(from: string, to: string, legs: readonly MoveLeg[]): Promise<MoveOutcome[]> {
+    const node0 = process.cpuUsage();
+    const pg0 = clusterCpuMs(this.dataDir);
+    const out = await super.moveUnits(from, to, legs);
+    const node = process.cpuUsage(node0);
+    const pgMs = clusterCpuMs(this.dataDir) - pg0;
+    this.pgCpuMs += pgMs;
+    this.moveCpuMs += (node.user + node.system) / 1000 + pgMs;
+    return out;
+  }
+}
+
 interface Row {
   mode: 'cold' | 'warm';
   legs: number;
@@ -29,6 +72,8 @@ interface Row {
   planMs: number;
   rewriteMs: number;
   moveMs: number;
+  moveCpuMs: number;
+  pgCpuMs: number;
   totalMs: number;
 }
 
@@ -44,7 +89,7 @@ async function run(legs: number, mode: Row['mode']): Promise<Row> {
     await c.query('VACUUM ANALYZE fs_a.recovery');
     await c.query('VACUUM ANALYZE fs_b.recovery');
   });
-  const store = RecoveryStore.connect(pgHost.config('zerodrop', db));
+  const store = new MeasuredStore(new pg.Pool({ ...pgHost.config('zerodrop', db), max: 4 }), pgHost.dataDir);
   try {
     const legCache = mode === 'warm' ? new LegCache() : undefined;
     if (legCache) await listCalls(store, 'a', legCache);
@@ -67,6 +112,8 @@ async function run(legs: number, mode: Row['mode']): Promise<Row> {
       planMs: t.plan,
       rewriteMs: t.rewrite,
       moveMs: t.move,
+      moveCpuMs: store.moveCpuMs,
+      pgCpuMs: store.pgCpuMs,
       totalMs,
     };
   } finally {
@@ -87,6 +134,8 @@ const cols = [
   'planMs',
   'rewriteMs',
   'moveMs',
+  'moveCpuMs',
+  'pgCpuMs',
   'totalMs',
 ] as const;
 const fmt = (v: number | string) =>
@@ -114,6 +163,7 @@ console.log(
   JSON.stringify({
     legs: cold.legs,
     moveMs: ms(cold.moveMs),
+    moveCpuMs: ms(cold.moveCpuMs),
     planMs: ms(cold.planMs),
     parseMs: ms(cold.parseMs),
     rewriteMs: ms(cold.rewriteMs),
@@ -121,6 +171,7 @@ console.log(
     totalMs: ms(cold.totalMs),
     warmTotalMs: ms(warm.totalMs),
     warmMoveMs: ms(warm.moveMs),
+    warmMoveCpuMs: ms(warm.moveCpuMs),
     load1: Number(loadavg()[0]!.toFixed(1)),
   }),
 );

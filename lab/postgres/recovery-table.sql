@@ -13,6 +13,9 @@ CREATE INDEX IF NOT EXISTS recovery2 ON {{schema}}.recovery (profile_name);
 CREATE INDEX IF NOT EXISTS recovery3 ON {{schema}}.recovery (uuid);
 CREATE INDEX IF NOT EXISTS recovery4 ON {{schema}}.recovery (runtime_uuid);
 -- lz4 instead of the default pglz: a move rewrites ~10 kB of XML per leg, lz4 compresses it several times
--- faster; FreeSWITCH neither sees nor cares how a column is compressed.
+-- faster; FreeSWITCH neither sees nor cares how a column is compressed or stored.
+-- MAIN keeps the compressed XML (~3 kB) in the row instead of the TOAST table: a move then writes and
+-- deletes one tuple per leg rather than three plus TOAST index entries.
 ALTER TABLE {{schema}}.recovery ALTER COLUMN metadata SET COMPRESSION lz4;
+ALTER TABLE {{schema}}.recovery ALTER COLUMN metadata SET STORAGE MAIN;
 ALTER TABLE {{schema}}.recovery OWNER TO {{owner}};

@@ -160,7 +160,12 @@ export async function migrateCalls(opts: MigrateOptions): Promise<MigrationRepor
       }
     } catch (e) {
       for (const b of batch)
-        report(b.unit, target, 'failed', `move to ${target} rolled back: ${errorMessage(e)}`);
+        report(
+          b.unit,
+          target,
+          'failed',
+          `move to ${target} did not report back (${errorMessage(e)}); it committed or rolled back as a whole: run again to settle`,
+        );
     }
   }
   const move = lap();
