@@ -8,7 +8,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildFsSim } from '../lab/fs-sim/build.js';
 import { parseRecoveryRow } from '../lab/fs-sim/recovery-row.js';
 import { parseRecoveryTsv } from '../lab/fs-sim/recovery-tsv.js';
-import { EslEventTap, FsSimProcess, type NodeSpec, rewriteIp, TestUa } from './data/fs-sim/harness.js';
+import {
+  EslEventTap,
+  FsSimProcess,
+  freeTcpPort,
+  type NodeSpec,
+  rewriteIp,
+  TestUa,
+} from './data/fs-sim/harness.js';
 import { type HostPostgres, startHostPostgres } from './support/host-postgres.js';
 
 const FIX = '/work/shared/fixtures/freeswitch-1.10.12';
@@ -35,7 +42,7 @@ async function node(
 ): Promise<FsSimProcess> {
   const p = await FsSimProcess.start(
     bundle,
-    { rtpStart: 20_000, rtpEnd: 20_999, eslPort: 18_021 + dbSeq * 2 + (spec.ip === NODE_B ? 1 : 0), ...spec },
+    { rtpStart: 20_000, rtpEnd: 20_999, eslPort: spec.eslPort ?? (await freeTcpPort()), ...spec },
     dir,
   );
   cleanup.push(() => p.kill('SIGKILL'));

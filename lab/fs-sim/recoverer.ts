@@ -131,6 +131,12 @@ export class Recoverer {
           this.calls.ack(chan, cseq, res);
       },
     });
+    // the recovered channel is tracked at once (row under this runtime, through the queue); the 200 updates it
+    chan.doc = {
+      ...leg.doc,
+      variables: [...leg.doc.variables.filter(([k]) => k !== 'recovered'), ['recovered', 'true']],
+    };
+    this.ctx.rows.track(chan);
     const timer = setTimeout(() => cr.terminate(), config.timing.reinviteTimeoutMs);
     const { response, timedOut } = await cr.final;
     clearTimeout(timer);
@@ -142,6 +148,7 @@ export class Recoverer {
       chan.state = 'hungup';
       rtp.close();
       this.ctx.channels.remove(chan);
+      this.ctx.rows.untrack(chan);
       return false;
     }
     chan.state = 'answered';
@@ -153,7 +160,7 @@ export class Recoverer {
     if (partnerUuid) await this.partnerOutcome(partnerUuid);
     this.calls.ack(chan, cseq, response);
     this.attachMedia(chan, leg);
-    this.ctx.rows.track(chan);
+    this.ctx.rows.update(chan);
     this.ctx.publish({
       name: 'CHANNEL_ANSWER',
       headers: { 'Unique-ID': chan.uuid, 'Call-Direction': chan.direction },

@@ -3,7 +3,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import dgram from 'node:dgram';
 import { writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { parseRemoteMedia } from '../../../src/sip/session-description.js';
 import { type IncomingRequest, SipEndpoint } from '../../../src/sip/sip-endpoint.js';
@@ -85,6 +85,18 @@ export class FsSimProcess {
     if (this.child.exitCode === null) this.child.kill(signal);
     return this.exited;
   }
+}
+
+/** A TCP port free on 127.0.0.1 right now (for ESL). */
+export function freeTcpPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const a = srv.address();
+      srv.close(() => (typeof a === 'object' && a ? resolve(a.port) : reject(new Error('no free port'))));
+    });
+  });
 }
 
 /** One ESL api call: auth, `api cmd`, the api/response body. Rejects on timeout or lost connection. */
