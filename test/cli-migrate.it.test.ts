@@ -1,6 +1,7 @@
 // `zerodrop migrate` on a real farm lab (3 fs-sim nodes, Kamailio, RTPEngine, PostgreSQL) with live bridged calls:
 // the source is fenced, whole units land on the target, recover there counts every moved leg, media comes back.
 import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -203,18 +204,35 @@ describe('zerodrop migrate on a farm lab with live bridged calls', () => {
     expect(Math.max(0, ...otherGaps)).toBeLessThan(500);
   });
 
-  it('`zerodrop migrate --spread` (child process) moves the target’s calls, recovered ones included, on to the last up node', async () => {
+  it('`zerodrop migrate --config --spread` (child process, fence hook) moves the target’s calls, recovered ones included, on to the last up node', async () => {
     const [onTarget] = await listCalls(store, targetNode);
     const third = NODES.find((n) => n !== source.node && n !== targetNode)!;
     const uuids = onTarget!.units.flatMap((u) => u.uuids);
     expect(uuids.length).toBeGreaterThan(0);
-    const r = await cli(['migrate', '--lab', lab.id, '--from', targetNode, '--spread']);
+    // as outside a lab: a config file with the controller DSN, each node's ESL, and a fence hook
+    const config = join(mkdtempSync(join(tmpdir(), 'zd-ops-')), 'ops.json');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        pg: `postgres://zerodrop:zerodrop@${lab.addresses.postgres}:5432/freeswitch`,
+        nodes: NODES.map((name, i) => ({
+          name,
+          esl: { host: lab.addresses.freeswitch[i], password: 'zerodrop' },
+          fence: `docker kill --signal KILL zd-${lab.id}-$ZERODROP_NODE`,
+        })),
+      }),
+    );
+    const r = await cli(['migrate', '--config', config, '--from', targetNode, '--spread']);
     const exitedMs = systemClock.nowMs();
+    console.log(r.stdout);
     expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
     // the fenced source is not up, so spread has one node left
     for (const u of onTarget!.units)
       expect(r.stdout).toMatch(new RegExp(`${u.id} +bridge .* moved +${third} +2 +2/2`));
     expect(r.stdout).toContain(`recover on ${third}: ${uuids.length} leg(s) (moved ${uuids.length})`);
+    expect(r.stdout).toContain(
+      `fence ${targetNode} (hook: docker kill --signal KILL zd-${lab.id}-$ZERODROP_NODE): ok`,
+    );
     expect(r.stdout.trim().split('\n').at(-1)).toBe('ok: every call moved and recovered');
     expect((await lab.host(targetNode).state()).status).toBe('exited');
     const rows = new Set((await store.listRows(third)).map((x) => x.uuid));
