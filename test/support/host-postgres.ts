@@ -1,5 +1,5 @@
 // A throwaway PostgreSQL 15 cluster on the host (initdb in a temp dir, 127.0.0.1, free port) for tests and benches.
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { chownSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -97,6 +97,21 @@ export async function startHostPostgres(opts: HostPostgresOptions = {}): Promise
     throw e;
   }
   let stopped = false;
+  // a test run that dies or calls process.exit must not leave a cluster behind
+  const stopOnExit = () => {
+    if (stopped) return;
+    const args = ['-D', dataDir, '-m', 'immediate', '-w', 'stop'];
+    const cmd = `${PG_BIN}/pg_ctl`;
+    try {
+      if (process.getuid?.() === 0)
+        execFileSync('runuser', ['-u', 'postgres', '--', cmd, ...args], { stdio: 'ignore' });
+      else execFileSync(cmd, args, { stdio: 'ignore' });
+    } catch {
+      // already stopped
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once('exit', stopOnExit);
   const config = (user = 'postgres', database = 'postgres'): pg.ClientConfig => ({
     host: '127.0.0.1',
     port,
@@ -116,6 +131,7 @@ export async function startHostPostgres(opts: HostPostgresOptions = {}): Promise
   const stop = async () => {
     if (stopped) return;
     stopped = true;
+    process.off('exit', stopOnExit);
     await asPostgres(`${PG_BIN}/pg_ctl`, ['-D', dataDir, '-m', 'immediate', '-w', 'stop']).catch(
       () => undefined,
     );
