@@ -237,6 +237,7 @@ describe('migrateCalls (per-node layout, real PostgreSQL)', () => {
       expect(report.calls.find((c) => c.uuids.includes(goodA.uuid))).toMatchObject({
         status: 'skipped',
         reason: expect.stringContaining(badB.uuid),
+        missingPartners: [badB.uuid],
       });
       expect(report.movedLegs).toBe(18);
       const left = await rows('fs_a');

@@ -39,6 +39,8 @@ export interface CallMigration {
   target: string | undefined;
   status: CallStatus;
   reason?: string;
+  /** Bridge partners named by a leg but absent from the source (row never written): recovery may be one-sided. */
+  missingPartners?: readonly string[];
   /** Leg outcomes from the database (absent for dry runs and skipped units). */
   legs?: readonly { uuid: string; outcome: LegOutcome; mediaPort: number | undefined }[];
 }
@@ -85,6 +87,7 @@ export async function migrateCalls(opts: MigrateOptions): Promise<MigrationRepor
     const callIds = unit.legs.map((l) => l.callId);
     const c: CallMigration = { unitId: unit.id, kind: unit.kind, uuids: unit.uuids, callIds, target, status };
     if (reason !== undefined) c.reason = reason;
+    if (unit.missingPartners.length) c.missingPartners = unit.missingPartners;
     calls.push(c);
     return c;
   };
