@@ -1,6 +1,6 @@
 // `zerodrop migrate` on a real farm lab (3 fs-sim nodes, Kamailio, RTPEngine, PostgreSQL) with live bridged calls:
 // the source is fenced, whole units land on the target, recover there counts every moved leg, media comes back.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +24,7 @@ import { RecoveryStore } from '../src/recovery/recovery-store.js';
 import { notifyState } from '../src/scenario/failover-command.js';
 import { runFenceHook } from '../src/scenario/fence-hook.js';
 import { postgresInitFor } from '../src/scenario/lab-wiring.js';
+import { probeNode } from '../src/scenario/node-control.js';
 import { resolveOpsTarget } from '../src/scenario/ops-target.js';
 import { plannedMigration } from '../src/scenario/planned-migration.js';
 
@@ -238,6 +239,77 @@ describe('zerodrop migrate on a farm lab with live bridged calls', () => {
     const rows = new Set((await store.listRows(third)).map((x) => x.uuid));
     for (const u of uuids) expect(rows.has(u), u).toBe(true);
     expect(await silentSince(calls, exitedMs + 200, 15_000)).toEqual([]);
+  });
+
+  it('`zerodrop controller` (child process) fails a killed node over on its own: detect, fence, migrate, recover, confirm', async () => {
+    const third = NODES.find((n) => n !== source.node && n !== targetNode)!;
+    const back = source.node; // fenced by the first move; an operator restarts it and puts it back in service
+    expect((await lab.host(back).start()).ok).toBe(true);
+    const esl = { host: lab.host(back).ip, port: 8021, password: 'zerodrop' };
+    expect(
+      await pollUntil(async () => ((await probeNode(esl, 1_000)) ? true : undefined), { timeoutMs: 30_000 }),
+    ).toBe(true);
+    await store.setHostState(back, 'up');
+    const legs = (await store.listRows(third)).length;
+    expect(legs).toBe(2 * CALLS); // every call is on the last node now
+
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'controller', '--lab', lab.id], {
+      cwd: process.cwd(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => {
+      out += b.toString();
+    });
+    child.stderr.on('data', (b: Buffer) => {
+      out += b.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      expect(
+        await pollUntil(async () => (out.includes('watching') ? true : undefined), { timeoutMs: 60_000 }),
+        out,
+      ).toBe(true);
+      expect(out).toContain(`watching ${[back, third].sort().join(', ')} every 100 ms`);
+      expect((await lab.host(third).kill('SIGKILL')).ok).toBe(true);
+      const killedMs = systemClock.nowMs();
+      console.log(`killed ${third} at ${new Date().toISOString()}`);
+      expect(
+        await pollUntil(async () => (/confirm +(ok|fail)/.test(out) ? true : undefined), {
+          timeoutMs: 30_000,
+        }),
+        out,
+      ).toBe(true);
+      const steps = out
+        .split('\n')
+        .map((l) => /\+[\d.]+s (\S+) +(\S+)/.exec(l))
+        .filter((m): m is RegExpExecArray => m !== null)
+        .map((m) => `${m[1]} ${m[2]}`);
+      expect(steps).toEqual([
+        'detect info',
+        'fence invoke',
+        'fence ok',
+        'migrate invoke',
+        'migrate ok',
+        'recover invoke',
+        'recover ok',
+        'confirm ok',
+      ]);
+      expect(out).toContain(`"value":{"${back}":${legs}}`);
+      expect(out).toMatch(
+        new RegExp(`confirm +ok +\\{"node":"${back}","recovered":${legs},"expected":${legs}\\}`),
+      );
+      // recover deletes the moved rows and the recovered legs write theirs again (~0.3 s later in fs-sim)
+      const rowsBack = async () => ((await store.listRows(back)).length === legs ? true : undefined);
+      expect(await pollUntil(rowsBack, { timeoutMs: 5_000 })).toBe(true);
+      expect((await store.host(third)).state).toBe('fenced');
+      expect(await silentSince(calls, killedMs + 200, 15_000)).toEqual([]);
+      console.log(out);
+    } finally {
+      child.kill('SIGINT');
+    }
+    expect(await exited).toBe(0);
+    expect(out).toContain('SIGINT: stopping');
   });
 });
 

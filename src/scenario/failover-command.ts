@@ -6,7 +6,7 @@ import { ScenarioConfigError } from '../common/errors.js';
 import type { EventDraft } from '../common/event.js';
 import { delay } from '../common/wait.js';
 import { FailoverController } from '../failover/failover-controller.js';
-import type { FailoverNode } from '../failover/failover-ports.js';
+import type { CallMover, FailoverNode } from '../failover/failover-ports.js';
 import { EslEndpoint } from '../freeswitch/esl-endpoint.js';
 import { RecoveryStore } from '../recovery/recovery-store.js';
 import { storeMover } from './lab-failover.js';
@@ -104,7 +104,16 @@ export function controllerCommand(print: (line: string) => void = (l) => console
         });
         const clock = systemClock;
         const startMs = clock.nowMs();
-        const controller = new FailoverController(nodes, storeMover(store), {
+        // A failed-over node is marked fenced (its fence succeeded before the mover runs), so a later
+        // `zerodrop migrate --spread` or controller run never picks it as a target.
+        const moveAll = storeMover(store).moveAll;
+        const mover: CallMover = {
+          moveAll: async (from, targets, spread) => {
+            await store.setHostState(from, 'fenced').catch(() => undefined);
+            return moveAll(from, targets, spread);
+          },
+        };
+        const controller = new FailoverController(nodes, mover, {
           probeIntervalMs: f.probeIntervalMs,
           failuresToDeclareDead: f.failures,
           spread: f.spread,
