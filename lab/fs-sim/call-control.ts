@@ -2,23 +2,15 @@
 import { randomUUID } from 'node:crypto';
 import { parseRemoteMedia } from '../../src/sip/session-description.js';
 import type { IncomingRequest } from '../../src/sip/sip-endpoint.js';
-import { callIdOf, contactUriOf, cseqOf, makeRequest, type SipResponse } from '../../src/sip/sip-message.js';
+import { callIdOf, contactUriOf, cseqOf, type SipResponse } from '../../src/sip/sip-message.js';
 import { parseNameAddr, parseSipUri, tagOf } from '../../src/sip/sip-uri.js';
 import { cdrTail } from './cdr-callflow.js';
 import { type Channel, inDialogRequest } from './channel.js';
 import { routeNumber } from './config.js';
-import {
-  answerSdp,
-  offerSdp,
-  SOFIA_HEADERS,
-  sdpSessionId,
-  sofiaToken,
-  storedRemoteSdp,
-  timeCseq,
-} from './fs-sip.js';
+import { answerSdp, SOFIA_HEADERS, sdpSessionId, sofiaToken, storedRemoteSdp, timeCseq } from './fs-sip.js';
 import { legCdr } from './leg-cdr.js';
-import type { InboundLegFacts, LegMedia, OutboundLegFacts } from './leg-facts.js';
-import { localVia } from './recovery-reinvite.js';
+import type { InboundLegFacts } from './leg-facts.js';
+import { legMedia, originateBLeg } from './originate-b-leg.js';
 import { RtpPort } from './rtp-port.js';
 import type { SimContext } from './sim-context.js';
 
@@ -135,7 +127,7 @@ export class CallControl {
       maxForwards: Number(req.headers.get('Max-Forwards') ?? 70),
       networkIp: inc.source.address,
       networkPort: inc.source.port,
-      media: this.media(rtp, remote, localSdp, storedRemoteSdp(req.body)),
+      media: legMedia(rtp, remote, localSdp, storedRemoteSdp(req.body)),
       app: entry.app,
       appData: this.bridgeTarget(entry.target ?? ''),
       destinationNumber: number,
@@ -177,7 +169,9 @@ export class CallControl {
     if (entry.app === 'conference') chan.conference = number;
     let bleg: Channel | undefined;
     if (entry.app === 'bridge') {
-      const outcome = await this.originate(chan, facts.appData, facts.maxForwards - 1);
+      const outcome = await originateBLeg(this.ctx, chan, facts.appData, facts.maxForwards - 1, (c, cseq) =>
+        this.ack(c, cseq),
+      );
       if ('status' in outcome) {
         rtp.close();
         inc.respond(outcome.status >= 300 ? outcome.status : 502, { headers: SOFIA_HEADERS });
@@ -248,145 +242,6 @@ export class CallControl {
   private bridgeTarget(target: string): string {
     const proxy = this.ctx.config.proxy;
     return proxy && target ? `${target};fs_path=sip:${proxy}` : target;
-  }
-
-  private media(
-    rtp: RtpPort,
-    remote: { ip: string; port: number },
-    localSdp: string,
-    remoteSdp: string,
-  ): LegMedia {
-    return {
-      localIp: rtp.ip,
-      localPort: rtp.port,
-      remoteIp: remote.ip,
-      remotePort: remote.port,
-      localSdp,
-      remoteSdp,
-      ssrc: rtp.ssrc,
-    };
-  }
-
-  /** Sends the B-leg INVITE (through the proxy when fs_path is set) and waits for its final answer. */
-  private async originate(
-    aleg: Channel,
-    appData: string,
-    maxForwards: number,
-  ): Promise<{ channel: Channel; remoteSdp: string } | { status: number }> {
-    const { node, config, endpoint } = this.ctx;
-    const [target = '', ...params] = appData.split(';');
-    const fsPath = params.find((p) => p.startsWith('fs_path='))?.slice('fs_path='.length);
-    const rtp = await RtpPort.bindInRange(
-      config.media.ip,
-      config.media.rtpStart,
-      config.media.rtpEnd,
-      this.ctx.channels.takenPorts(),
-    );
-    const uuid = randomUUID();
-    const callId = randomUUID();
-    const fromHeader = `"${aleg.callerName}" <sip:${aleg.callerNumber}@${node.sipIp}>;tag=${sofiaToken()}`;
-    const toHeader = `<sip:${target}>`;
-    const cseq = timeCseq();
-    const sessionId = sdpSessionId();
-    const localSdp = offerSdp(rtp.ip, rtp.port, sessionId);
-    const contact = `<sip:mod_sofia@${node.sipIp}:${node.sipPort}>`;
-    const origin = { sipIp: node.sipIp, sipPort: node.sipPort, hostIp: node.sipIp, userAgent: '' };
-    const headers: Array<[string, string]> = [['Via', localVia(origin, `z9hG4bK${sofiaToken()}`)]];
-    if (fsPath) headers.push(['Route', `<${fsPath}>`]);
-    headers.push(
-      ['Max-Forwards', String(maxForwards)],
-      ['From', fromHeader],
-      ['To', toHeader],
-      ['Call-ID', callId],
-      ['CSeq', `${cseq} INVITE`],
-      ['Contact', contact],
-      ...SOFIA_HEADERS,
-      ['Content-Type', 'application/sdp'],
-      ['Content-Disposition', 'session'],
-      ['X-FS-Support', 'update_display,send_info'],
-      [
-        'Remote-Party-ID',
-        `"${aleg.callerName}" <sip:${aleg.callerNumber}@${node.sipIp}>;party=calling;screen=yes;privacy=off`,
-      ],
-    );
-    const invite = makeRequest('INVITE', `sip:${target}`, headers, localSdp);
-    const dest = parseSipUri(fsPath ?? `sip:${target}`);
-    const destination = { address: dest?.host ?? '', port: dest?.port ?? 5060 };
-    const cr = endpoint.request(invite, { destination, onResponse: () => {} });
-    const { response, timedOut } = await cr.final;
-    if (timedOut || response.status >= 300) {
-      rtp.close();
-      return { status: timedOut ? 408 : response.status };
-    }
-    const remote = parseRemoteMedia(response.body);
-    if (!remote) {
-      rtp.close();
-      return { status: 488 };
-    }
-    rtp.remote = { ip: remote.ip, port: remote.port };
-    const recordRoute = response.headers.getAll('Record-Route');
-    const routeSet = [...recordRoute].reverse();
-    const toWithTag = response.headers.get('To') ?? toHeader;
-    const remoteTarget = contactUriOf(response) ?? `sip:${target}`;
-    const recvVia = response.headers.get('Via') ?? '';
-    const chan: Channel = {
-      uuid,
-      direction: 'outbound',
-      app: 'bridge',
-      dialog: {
-        callId,
-        localHeader: fromHeader,
-        remoteHeader: toWithTag,
-        remoteTarget,
-        routeSet,
-        localCseq: cseq,
-        contact: `<sip:${parseSipUri(remoteTarget)?.user ?? ''}@${node.sipIp}:${node.sipPort}>`,
-      },
-      rtp,
-      doc: { coreUuid: '', switchname: '', channelData: [], variables: [], tail: '' },
-      state: 'answered',
-      recovered: false,
-      tracked: false,
-      createdEpochS: Math.floor(Date.now() / 1000),
-      callerName: aleg.callerName,
-      callerNumber: aleg.callerNumber,
-      destination: parseSipUri(`sip:${target}`)?.user ?? target,
-      networkAddr: destination.address,
-    };
-    this.ack(chan, cseq);
-    const facts: OutboundLegFacts = {
-      direction: 'outbound',
-      uuid,
-      sessionId: ++this.ctx.sessionCount,
-      requestUri: target,
-      fullFrom: fromHeader,
-      fullTo: toWithTag,
-      callId,
-      cseq,
-      recoverVia: recvVia,
-      contact: response.headers.get('Contact') ?? `<${remoteTarget}>`,
-      recordRoute: routeSet,
-      maxForwards,
-      networkIp: destination.address,
-      networkPort: destination.port,
-      media: this.media(rtp, remote, localSdp, storedRemoteSdp(response.body)),
-      originatorUuid: aleg.uuid,
-      originatorChannel: `sofia/${node.profile}/${aleg.callerNumber}@${aleg.networkAddr}`,
-      callerIdName: aleg.callerName,
-      callerIdNumber: aleg.callerNumber,
-      originatorDestination: aleg.destination,
-      createdUs: nowUs(),
-      answeredUs: nowUs(),
-    };
-    if (fsPath) facts.fsPath = fsPath;
-    chan.doc = legCdr(node, facts, cdrTail(node, facts, randomUUID()));
-    this.ctx.channels.add(chan);
-    this.ctx.publish({
-      name: 'CHANNEL_ANSWER',
-      headers: { 'Unique-ID': uuid, 'Call-Direction': 'outbound' },
-    });
-    this.ctx.rows.track(chan);
-    return { channel: chan, remoteSdp: storedRemoteSdp(response.body) };
   }
 
   /** ACK for a 2xx (RFC 3261 13.2.2.4): same CSeq number, new branch, through the route set. */
