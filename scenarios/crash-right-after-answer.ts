@@ -18,7 +18,7 @@ export default defineScenario({
     { step: 'hold', ms: 2_000 },
     { step: 'hangup' },
   ],
-  bounds: { mediaResumeMs: 15_000 },
+  bounds: { mediaResumeMs: 5_000 },
   checks: ['media-resumes', 'no-crossed-media'],
   expectFailures: {
     'media-resumes': {

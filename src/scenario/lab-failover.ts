@@ -19,7 +19,9 @@ export function labFailoverNode(host: LabHost, esl: NodeEsl): FailoverNode & { c
     probe: async () => {
       const r = await endpoint.run((c) => c.status({ timeoutMs: 1_000 }));
       if (r.ok) return r.value?.ready === true ? 'up' : 'down';
-      return r.timedOut ? 'timeout' : 'down';
+      // Only a refused or reset connection proves the process is gone; a busy node's lost or slow connection
+      // looks like a timeout and must not be fenced on three slow probes.
+      return /ECONNREFUSED|ECONNRESET|EHOSTUNREACH/.test(r.error ?? '') ? 'down' : 'timeout';
     },
     fence: async () => {
       const r = await host.kill('SIGKILL');
