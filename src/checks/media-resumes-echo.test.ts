@@ -46,3 +46,25 @@ describe('media-resumes at the end of a call', () => {
     expect(r.valid).toBe(true);
   });
 });
+
+describe('media-resumes and the last packets before a hangup', () => {
+  const base = () =>
+    new HistoryBuilder()
+      .event(0, 'e1', 'invoke', EventKind.callInvite, { callId: 'e1', mode: 'echo' })
+      .event(100, 'e1', 'ok', EventKind.callAnswered, { callId: 'e1', node: 'fs1', legCallIds: ['e1'] })
+      .event(120, 'e1', 'info', EventKind.mediaStarted, { direction: 'to-caller', source: 'fs1' })
+      .fault(5_000, 'crash', 'fs1');
+
+  it('a short open silence just before the hangup, after media came back, is the call ending', () => {
+    const h = base()
+      .gap('e1', 'to-caller', 4_990, 5_600)
+      .openGap('e1', 'to-caller', 8_950, 9_010)
+      .hangup('e1', 9_000);
+    expect(mediaResumes(h.build(), { bounds: { mediaResumeMs: 1_500 } }).valid).toBe(true);
+  });
+
+  it('but an open silence that began with the fault is still undecided when the hangup cuts it short', () => {
+    const h = base().openGap('e1', 'to-caller', 4_990, 6_000).hangup('e1', 5_900);
+    expect(mediaResumes(h.build(), { bounds: { mediaResumeMs: 1_500 } }).valid).toBe('unknown');
+  });
+});

@@ -113,8 +113,19 @@ function directionResumption(
   const end = callEndMs(t) ?? m.statsMs ?? t.lastEventMs;
   // a silence still running when observation stopped: reported by the media module as an open gap, or
   // visible in media.stats as a last packet long before the call's end
+  const reported = after.find((g) => g.open);
+  // A short silence cut off by the scenario's own hangup, after media had come back from the fault, is the
+  // call ending (the last packets race the BYE), not a silence that might have lasted.
+  const resumedBefore = (g: MediaGap) =>
+    faultMs === undefined || gaps.some((x) => x.endMs >= faultMs && x.endMs <= g.startMs);
+  const trailing =
+    reported !== undefined &&
+    t.hangupMs !== undefined &&
+    reported.endMs >= t.hangupMs &&
+    reported.durationMs <= boundMs &&
+    resumedBefore(reported);
   const open: MediaGap | undefined =
-    after.find((g) => g.open) ??
+    (trailing ? undefined : reported) ??
     (m.lastPacketMs !== undefined && m.lastPacketMs >= lastGapEnd && end - m.lastPacketMs > boundMs
       ? { startMs: m.lastPacketMs, endMs: end, durationMs: end - m.lastPacketMs, localStallMs: 0, open: true }
       : undefined);
