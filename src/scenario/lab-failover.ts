@@ -17,12 +17,12 @@ export function labFailoverNode(host: LabHost, esl: NodeEsl): FailoverNode & { c
     name: host.name,
     // No per-probe signal: it would abort the kept connection itself when it fires later.
     probe: async () => {
-      const r = await endpoint.run((c) => c.status({ timeoutMs: 1_000 }));
-      if (r.ok) return r.value?.ready === true ? 'up' : 'down';
-      // The lab's orchestrator view: a container that is no longer running is dead, whatever the network says
-      // (a crashed node's IP vanishes with its container, so connects time out instead of being refused).
+      // The lab's orchestrator view first: a container that is no longer running is dead, whatever the network
+      // says (a crashed node's IP vanishes with its container, so connects time out instead of being refused).
       const state = await host.state().catch(() => undefined);
       if (state && state.status !== 'running' && state.status !== 'paused') return 'down';
+      const r = await endpoint.run((c) => c.status({ timeoutMs: 1_000 }));
+      if (r.ok) return r.value?.ready === true ? 'up' : 'down';
       // Only a refused or reset connection proves the process is gone; a busy node's lost or slow connection
       // looks like a timeout and must not be fenced on three slow probes.
       return /ECONNREFUSED|ECONNRESET|EHOSTUNREACH/.test(r.error ?? '') ? 'down' : 'timeout';
