@@ -12,6 +12,9 @@ for (let i = 0; i < 160; i++)
   TONE_FRAME[i] = 0x80 + Math.round(60 * Math.sin((2 * Math.PI * 440 * i) / 8000)) || 0xff;
 
 /** A bound RTP port of one channel; FreeSWITCH re-stamps the RTP header with its own SSRC/seq/ts. */
+/** ip:port held (or being bound) by this process's RTP ports. */
+const inProcess = new Set<string>();
+
 export class RtpPort {
   mode: MediaMode = 'mute';
   remote: { ip: string; port: number } | undefined;
@@ -34,18 +37,20 @@ export class RtpPort {
     socket.on('error', () => {});
   }
 
-  /**
-   * Binds ip:port. reuseAddr (the default, for recovery): a recovered leg may take a port another live process
-   * still holds, as FreeSWITCH does. New legs bind without it, or two legs of one process could share a port.
-   */
-  static bind(ip: string, port: number, reuseAddr = true): Promise<RtpPort> {
-    return new Promise((resolve, reject) => {
-      const socket = dgram.createSocket({ type: 'udp4', reuseAddr });
+  /** Binds ip:port (reuseAddr: a recovered leg may take a port another live process still holds). */
+  static bind(ip: string, port: number): Promise<RtpPort> {
+    const key = `${ip}:${port}`;
+    inProcess.add(key);
+    return new Promise<RtpPort>((resolve, reject) => {
+      const socket = dgram.createSocket({ type: 'udp4', reuseAddr: true });
       socket.once('error', reject);
       socket.bind({ address: ip, port, exclusive: true }, () => {
         socket.removeListener('error', reject);
         resolve(new RtpPort(socket, ip, port, Math.floor(Math.random() * 2 ** 32)));
       });
+    }).catch((e: unknown) => {
+      inProcess.delete(key);
+      throw e;
     });
   }
 
@@ -61,9 +66,10 @@ export class RtpPort {
     const offset = Math.floor(Math.random() * count);
     for (let i = 0; i < count; i++) {
       const port = first + ((offset + i) % count) * 2;
-      if (taken.has(port)) continue;
+      // SO_REUSEADDR lets this process bind a port it already holds: reserve before the (async) bind
+      if (taken.has(port) || inProcess.has(`${ip}:${port}`)) continue;
       try {
-        return await RtpPort.bind(ip, port, false);
+        return await RtpPort.bind(ip, port);
       } catch {
         // in use by someone else: try the next one
       }
@@ -109,5 +115,6 @@ export class RtpPort {
     this.closed = true;
     if (this.toneTimer) clearInterval(this.toneTimer);
     this.socket.close();
+    inProcess.delete(`${this.ip}:${this.port}`);
   }
 }
