@@ -26,10 +26,10 @@ function receiver(stalls = new StallLog(5)) {
 describe('StreamReceiver', () => {
   it('reports start and a network gap with the lost packets of the expected identity', () => {
     const { r, seen, counters } = receiver();
-    for (let seq = 0; seq < 5; seq++) r.receive(packet(7, 'callee', seq), '10.0.0.1', 4000, seq * 20);
-    for (let seq = 15; seq < 20; seq++) r.receive(packet(7, 'callee', seq), '10.0.0.1', 4000, seq * 20 + 1);
+    for (let seq = 0; seq < 5; seq++) r.receive(packet(7, 'callee', seq), '198.18.5.1', 4000, seq * 20);
+    for (let seq = 15; seq < 20; seq++) r.receive(packet(7, 'callee', seq), '198.18.5.1', 4000, seq * 20 + 1);
     expect(seen).toEqual([
-      { kind: 'started', atMs: 0, source: '10.0.0.1:4000', ssrc: 1 },
+      { kind: 'started', atMs: 0, source: '198.18.5.1:4000', ssrc: 1 },
       {
         kind: 'gap',
         atMs: 301,

@@ -19,8 +19,8 @@ describe('boundedIpPattern', () => {
   });
 
   it('tells the escape digits apart from the address digits', () => {
-    expect(hits('%2010.0.0.1', '10.0.0.1')).toHaveLength(1);
-    expect(hits('%20110.0.0.1', '10.0.0.1')).toHaveLength(0);
+    expect(hits('%20198.18.0.1', '198.18.0.1')).toHaveLength(1);
+    expect(hits('%201198.18.0.1', '198.18.0.1')).toHaveLength(0);
     expect(countIpOccurrences('a%40127.0.0.2%3A b 127.0.0.20 >127.0.0.2<', '127.0.0.2')).toBe(2);
   });
 

@@ -67,17 +67,17 @@ describe('rewriteRecoveryRow', () => {
   });
 
   it('puts the media address into media variables and the SIP address elsewhere when they differ', () => {
-    const c: NodeHost = { ...b, node: 'c', switchname: 'fs-c', sipIp: '10.9.0.5', mediaIp: '10.9.1.5' };
+    const c: NodeHost = { ...b, node: 'c', switchname: 'fs-c', sipIp: '198.18.9.5', mediaIp: '198.18.10.5' };
     const row = fixtureRows('exp2-recovery-before-fs_a.tsv').find((r) =>
       r.metadata.includes('<direction>outbound'),
     )!;
     const out = rewriteRecoveryRow(row, parseRecoveryRow(row), { from: a, to: c });
     const leg = parseRecoveryRow(out);
-    expect(leg.localMediaIp).toBe('10.9.1.5');
-    expect(leg.advertisedMediaIp).toBe('10.9.1.5');
-    expect(leg.variables.get('rtp_local_sdp_str')).toContain('c=IN IP4 10.9.1.5');
-    expect(leg.variables.get('sip_local_network_addr')).toBe('10.9.0.5');
-    expect(leg.variables.get('sip_recover_via')).toMatch(/^SIP\/2\.0\/UDP 10\.9\.0\.5;rport/);
+    expect(leg.localMediaIp).toBe('198.18.10.5');
+    expect(leg.advertisedMediaIp).toBe('198.18.10.5');
+    expect(leg.variables.get('rtp_local_sdp_str')).toContain('c=IN IP4 198.18.10.5');
+    expect(leg.variables.get('sip_local_network_addr')).toBe('198.18.9.5');
+    expect(leg.variables.get('sip_recover_via')).toMatch(/^SIP\/2\.0\/UDP 198\.18\.9\.5;rport/);
     expect(countIpOccurrences(out.metadata, '127.0.0.2')).toBe(0);
   });
 
