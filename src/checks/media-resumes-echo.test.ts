@@ -68,3 +68,17 @@ describe('media-resumes and the last packets before a hangup', () => {
     expect(mediaResumes(h.build(), { bounds: { mediaResumeMs: 1_500 } }).valid).toBe('unknown');
   });
 });
+
+describe('media-resumes on a call the fault never touched', () => {
+  it('a short silence starting just before the hangup, long after the fault, is the call ending', () => {
+    const h = new HistoryBuilder()
+      .event(0, 'e1', 'invoke', EventKind.callInvite, { callId: 'e1', mode: 'echo' })
+      .event(100, 'e1', 'ok', EventKind.callAnswered, { callId: 'e1', node: 'fs2', legCallIds: ['e1'] })
+      .event(120, 'e1', 'info', EventKind.mediaStarted, { direction: 'to-caller', source: 'fs2' })
+      .fault(5_000, 'crash', 'fs1')
+      .openGap('e1', 'to-caller', 8_950, 9_010)
+      .hangup('e1', 9_000)
+      .stats('e1', 'to-caller', 9_010, 8_950);
+    expect(mediaResumes(h.build(), { bounds: { mediaResumeMs: 1_500 } }).valid).toBe(true);
+  });
+});

@@ -68,6 +68,9 @@ export function callsAtRisk(calls: readonly CallTimeline[], faultStarts: readonl
   });
 }
 
+/** How long before the scenario's hangup the last packets may stop without counting as a silence (ms). */
+const HANGUP_RACE_MS = 250;
+
 /** Measures one call's media around the fault against the bound. */
 export function callResumption(
   t: CallTimeline,
@@ -118,12 +121,16 @@ function directionResumption(
   // call ending (the last packets race the BYE), not a silence that might have lasted.
   const resumedBefore = (g: MediaGap) =>
     faultMs === undefined || gaps.some((x) => x.endMs >= faultMs && x.endMs <= g.startMs);
+  // The last packets also race the hangup itself: a silence that began just before it (and well after the
+  // fault) is the call ending too.
+  const hangupRace = (g: MediaGap, hangupMs: number) =>
+    g.startMs >= hangupMs - HANGUP_RACE_MS && (faultMs === undefined || g.startMs > faultMs + HANGUP_RACE_MS);
   const trailing =
     reported !== undefined &&
     t.hangupMs !== undefined &&
-    reported.endMs >= t.hangupMs &&
+    reported.endMs >= t.hangupMs - HANGUP_RACE_MS &&
     reported.durationMs <= boundMs &&
-    resumedBefore(reported);
+    (resumedBefore(reported) || hangupRace(reported, t.hangupMs));
   const open: MediaGap | undefined =
     (trailing ? undefined : reported) ??
     (m.lastPacketMs !== undefined && m.lastPacketMs >= lastGapEnd && end - m.lastPacketMs > boundMs
