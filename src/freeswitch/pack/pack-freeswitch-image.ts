@@ -78,6 +78,15 @@ function run(
   });
 }
 
+/** Runs `entrypoint args` in a throwaway container of image: never pulled, no network. */
+function runInImage(image: string, entrypoint: string, args: string[], timeoutMs?: number) {
+  return run(
+    'docker',
+    ['run', '--rm', '--pull', 'never', '--network', 'none', '--entrypoint', entrypoint, image, ...args],
+    timeoutMs,
+  );
+}
+
 /** Every regular ELF file under dir (recursive), absolute paths, sorted. */
 async function elfFiles(dir: string): Promise<string[]> {
   const out: string[] = [];
@@ -140,18 +149,7 @@ export async function packFreeswitchImage(o: PackOptions): Promise<PackResult> {
   if ((await run('docker', ['image', 'inspect', '--format', '{{.Id}}', o.baseImage])).code !== 0) {
     fail(`base image ${o.baseImage} is not present; build the lab image first`);
   }
-  const cache = await run('docker', [
-    'run',
-    '--rm',
-    '--pull',
-    'never',
-    '--network',
-    'none',
-    '--entrypoint',
-    '/sbin/ldconfig',
-    o.baseImage,
-    '-p',
-  ]);
+  const cache = await runInImage(o.baseImage, '/sbin/ldconfig', ['-p']);
   if (cache.code !== 0) fail(`cannot read the loader cache of ${o.baseImage}: ${cache.err.trim()}`);
   const closure = libraryClosure(prefix, reports, parseLdconfigCache(cache.out));
   log(
@@ -182,18 +180,7 @@ export async function packFreeswitchImage(o: PackOptions): Promise<PackResult> {
       );
     }
     const hostRelease = codename(await readFile('/etc/os-release', 'utf8').catch(() => ''));
-    const baseOs = await run('docker', [
-      'run',
-      '--rm',
-      '--pull',
-      'never',
-      '--network',
-      'none',
-      '--entrypoint',
-      '/bin/cat',
-      o.baseImage,
-      '/etc/os-release',
-    ]);
+    const baseOs = await runInImage(o.baseImage, '/bin/cat', ['/etc/os-release']);
     if (!hostRelease || hostRelease !== codename(baseOs.out)) {
       fail(
         `--copy-host-libs needs the host on the base image's Debian release (host '${hostRelease}', base '${codename(baseOs.out)}'); add to packages.txt instead: ${pkgs.join(' ')}`,
@@ -242,36 +229,9 @@ export async function packFreeswitchImage(o: PackOptions): Promise<PackResult> {
 
   // 5. Inside the image: every ELF resolves every library, and the binary runs.
   const check = files.map((f) => `ldd '${f}' 2>&1 | grep 'not found' | sed 's|^|${f}: |'`).join('; ');
-  const inImage = await run('docker', [
-    'run',
-    '--rm',
-    '--pull',
-    'never',
-    '--network',
-    'none',
-    '--entrypoint',
-    '/bin/sh',
-    tag,
-    '-c',
-    check,
-  ]);
+  const inImage = await runInImage(tag, '/bin/sh', ['-c', check]);
   if (inImage.out.trim() !== '') fail(`in ${tag}, libraries do not resolve:\n${inImage.out.trim()}`);
-  const v = await run(
-    'docker',
-    [
-      'run',
-      '--rm',
-      '--pull',
-      'never',
-      '--network',
-      'none',
-      '--entrypoint',
-      binary,
-      tag,
-      ...(o.versionArgs ?? ['-version']),
-    ],
-    60_000,
-  );
+  const v = await runInImage(tag, binary, o.versionArgs ?? ['-version'], 60_000);
   if (v.code !== 0)
     fail(
       `${binary} ${(o.versionArgs ?? ['-version']).join(' ')} exited ${v.code} in ${tag}: ${(v.err || v.out).trim()}`,
