@@ -4,6 +4,7 @@ import { fsSimRole } from '../freeswitch/fs-sim-role.js';
 import { labDialplan } from '../freeswitch/lab-dialplan.js';
 import { realFreeswitchRole } from '../freeswitch/real-freeswitch-role.js';
 import type { FreeswitchRole } from '../lab/freeswitch-role.js';
+import { nodeSchema } from '../recovery/node-host.js';
 
 /** The implementation under test. */
 export type UnderTest = { kind: 'fs-sim' } | { kind: 'freeswitch'; image: string; binary?: string };
@@ -17,10 +18,7 @@ export function underTestRole(
   const dbLogin =
     o.storage === 'shared'
       ? () => ({ user: 'fs', password: 'fs' })
-      : (n: { name: string }) => {
-          const user = `fs_${n.name.replace(/-/g, '_')}`;
-          return { user, password: user };
-        };
+      : (n: { name: string }) => ({ user: nodeSchema(n.name), password: nodeSchema(n.name) });
   if (u.kind === 'fs-sim') return fsSimRole({ eslPassword: o.eslPassword, coreDb: o.coreDb, dbLogin });
   return (node) =>
     realFreeswitchRole({
