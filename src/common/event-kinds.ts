@@ -27,6 +27,8 @@ export const EventKind = {
   heal: 'heal', // invoke {fault, targets[]} | ok|fail FaultOutcome
   // failover controller (process = 'controller')
   detect: 'controller.detect', // info {node, via, sinceFaultMs?}
+  // a probe result the detector set aside on purpose (a timeout while the node runs our recover)
+  probeIgnored: 'controller.probe-ignored', // info {node, outcome, reason}
   fence: 'controller.fence', // invoke|ok|fail {node, method}
   migrate: 'controller.migrate', // invoke|ok|fail {from, to: node[], ...} (ok value: legs moved per target)
   recover: 'controller.recover', // invoke|ok|fail {node, command, recovered}

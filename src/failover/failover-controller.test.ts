@@ -88,3 +88,53 @@ describe('FailoverController safety', () => {
     expect(log).toEqual(['fence fs1', 'move fs1->fs2', 'recover fs2']);
   });
 });
+
+describe('FailoverController false positives', () => {
+  it('does not declare a node dead on quick timeouts spanning less than timeoutOnlyDeadMs', async () => {
+    const log: string[] = [];
+    const slow: FailoverNode = { ...node('fs1', { alive: true, log }), probe: async () => 'timeout' };
+    const c = new FailoverController([slow, node('fs2', { alive: true, log })], mover(log), {
+      probeIntervalMs: 10,
+      probeTimeoutMs: 1_000,
+      timeoutOnlyDeadMs: 2_000,
+    });
+    c.start();
+    await delay(200);
+    await c.stop();
+    expect(log).toEqual([]);
+    expect(c.liveNodes()).toEqual(['fs1', 'fs2']);
+  });
+
+  it('sets aside a target’s probe timeouts while it runs the recover, and still fails over a refused node', async () => {
+    const log: string[] = [];
+    const events: EventDraft[] = [];
+    let recovering = false;
+    const fs1 = { alive: true, log };
+    // fs2's recover takes a while and its probes time out meanwhile, as a busy FreeSWITCH's would
+    const fs2: FailoverNode = {
+      ...node('fs2', { alive: true, log }),
+      probe: async () => (recovering ? 'timeout' : 'up'),
+      recover: async () => {
+        recovering = true;
+        await delay(300);
+        recovering = false;
+        log.push('recover fs2');
+        return { ok: true, timedOut: false, durationMs: 300, value: 4 };
+      },
+    };
+    const c = new FailoverController([node('fs1', fs1), fs2, node('fs3', { alive: true, log })], mover(log), {
+      probeIntervalMs: 10,
+      probeTimeoutMs: 1_000,
+      timeoutOnlyDeadMs: 0,
+      sink: (e) => events.push(e),
+    });
+    c.start();
+    fs1.alive = false;
+    for (let i = 0; i < 100 && !log.includes('recover fs2'); i++) await delay(10);
+    await delay(50);
+    await c.stop();
+    expect(log).toEqual(['fence fs1', 'move fs1->fs2', 'recover fs2']);
+    expect(c.liveNodes()).toEqual(['fs2', 'fs3']);
+    expect(events.some((e) => e.kind === 'controller.probe-ignored')).toBe(true);
+  });
+});

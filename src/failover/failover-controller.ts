@@ -43,6 +43,8 @@ export interface FailoverOutcome {
 export class FailoverController {
   private readonly detectors = new Map<string, DetectorState>();
   private readonly failedOver = new Set<string>();
+  // Nodes running a recover we asked for: slow answers there are our own doing, not a sign of death.
+  private readonly recovering = new Set<string>();
   // One failover at a time: a target never gets a recover while another move to it is open.
   private queue: Promise<unknown> = Promise.resolve();
   private readonly abort = new AbortController();
@@ -99,14 +101,22 @@ export class FailoverController {
     const signal = this.abort.signal;
     while (!signal.aborted) {
       const started = this.clock.nowMs();
-      const healthy = await this.probeOnce(node);
+      const outcome = await this.probeOnce(node);
       if (signal.aborted) return;
-      const r = observeProbe(
-        this.detectors.get(node.name)!,
-        healthy,
-        started,
-        this.opts.failuresToDeclareDead,
-      );
+      // A recover of hundreds of legs can hold a node's answers back for seconds; only a refusal counts then.
+      const ignore = outcome === 'timeout' && this.recovering.has(node.name);
+      if (ignore)
+        this.emit('info', EventKind.probeIgnored, {
+          node: node.name,
+          outcome,
+          reason: 'recover in progress',
+        });
+      const r = ignore
+        ? { state: this.detectors.get(node.name)!, declaredDead: false }
+        : observeProbe(this.detectors.get(node.name)!, outcome, started, {
+            failuresToDeclareDead: this.opts.failuresToDeclareDead,
+            timeoutOnlyDeadMs: this.opts.timeoutOnlyDeadMs,
+          });
       this.detectors.set(node.name, r.state);
       if (r.declaredDead) {
         this.emit('info', EventKind.detect, {
@@ -180,7 +190,8 @@ export class FailoverController {
       withCalls.map(async ([target, legs]) => {
         const t = this.nodes.find((n) => n.name === target)!;
         this.emit('invoke', EventKind.recover, { node: target, expected: legs });
-        const r = await t.recover();
+        this.recovering.add(target);
+        const r = await t.recover().finally(() => this.recovering.delete(target));
         this.emit(r.ok ? 'ok' : 'fail', EventKind.recover, { node: target, ...r, recovered: r.value ?? 0 });
         out.recoveredLegs[target] = r.value ?? 0;
         const confirmed = r.ok && (r.value ?? 0) >= legs;

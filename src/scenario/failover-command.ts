@@ -15,19 +15,24 @@ import { loadOpsConfig } from './ops-config.js';
 import { intOption, opsGuard, targetOptions } from './ops-options.js';
 import { type Fence, resolveOpsTarget, type TargetFlags } from './ops-target.js';
 
-/** A node for the controller: probe and recover over one kept ESL connection, the target's fence. */
+/** A node for the controller: probe and recover over two kept ESL connections, the target's fence. */
 export function opsFailoverNode(
   name: string,
   esl: NodeEsl,
   fence: Fence,
 ): FailoverNode & { close(): Promise<void> } {
   const endpoint = new EslEndpoint({ ...esl, connectTimeoutMs: 1_000, commandTimeoutMs: 10_000 });
+  // Recover gets its own connection: ESL answers one connection's api commands in turn, and probes stuck
+  // behind a long recover would make a healthy target look dead.
+  const control = new EslEndpoint({ ...esl, connectTimeoutMs: 1_000, commandTimeoutMs: 30_000 });
   return {
     name,
     probe: () => endpoint.probe(undefined, { timeoutMs: 1_000 }),
     fence: () => fence.run(),
-    recover: () => endpoint.recover({ timeoutMs: 10_000 }),
-    close: () => endpoint.close(),
+    recover: () => control.recover({ timeoutMs: 30_000 }),
+    close: async () => {
+      await Promise.all([endpoint.close(), control.close()]);
+    },
   };
 }
 

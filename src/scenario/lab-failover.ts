@@ -13,6 +13,9 @@ import type { NodeEsl } from './node-control.js';
 export function labFailoverNode(host: LabHost, esl: NodeEsl): FailoverNode & { close(): Promise<void> } {
   // One kept connection per node: probing every 100 ms with a new TCP+auth each time loads a busy node for nothing.
   const endpoint = new EslEndpoint({ ...esl, connectTimeoutMs: 3_000, commandTimeoutMs: 10_000 });
+  // Recover on a connection of its own: ESL runs one connection's api commands in turn, so probes queued behind
+  // a recover of hundreds of legs would time out and get a healthy target fenced (seen in CI with 100 calls).
+  const control = new EslEndpoint({ ...esl, connectTimeoutMs: 3_000, commandTimeoutMs: 30_000 });
   return {
     name: host.name,
     // No per-probe signal: it would abort the kept connection itself when it fires later.
@@ -34,8 +37,10 @@ export function labFailoverNode(host: LabHost, esl: NodeEsl): FailoverNode & { c
         return { ...r, ok: true };
       return r;
     },
-    recover: () => endpoint.recover({ timeoutMs: 10_000 }),
-    close: () => endpoint.close(),
+    recover: () => control.recover({ timeoutMs: 30_000 }),
+    close: async () => {
+      await Promise.all([endpoint.close(), control.close()]);
+    },
   };
 }
 
