@@ -10,6 +10,7 @@ import { delayFault, lossFault, partitionFault } from '../faults/network-faults.
 import { selectTargets, type TargetSpec } from '../faults/select-targets.js';
 import { faultHost } from './fault-hosts.js';
 import { labFailoverNode, storeMover } from './lab-failover.js';
+import { mediaBackWindow, streamBack } from './media-back.js';
 import { crashNode, probeNode, recoverOn } from './node-control.js';
 import { snapshotRecoveryRows } from './recovery-snapshot.js';
 import { note, type RunContext } from './run-context.js';
@@ -216,15 +217,14 @@ async function restartAndRecover(ctx: RunContext, node: string): Promise<void> {
 
 /** Waits until every call up at the first fault has media again in every direction it expects, or the timeout. */
 async function awaitRecovery(ctx: RunContext, timeoutMs: number): Promise<void> {
-  const fault = ctx.history.events.find((e) => e.kind === EventKind.fault && e.type === 'invoke');
-  if (!fault) return;
-  const atRisk = ctx.placed.filter((c) => c.answeredMs !== undefined && c.answeredMs < fault.timeMs);
+  const window = mediaBackWindow(ctx.history.events);
+  if (!window) return;
+  const atRisk = ctx.placed.filter((c) => c.answeredMs !== undefined && c.answeredMs < window.faultMs);
   const resumed = (c: HarnessCall) =>
     c.state !== CallState.Answered ||
-    [c.callerStream, ...(c.callee ? [c.callee.stream] : [])].every((s) => {
-      const st = s.stats();
-      return st.lastPacketMs !== undefined && st.lastPacketMs > fault.timeMs && st.silentMs < 100;
-    });
+    [c.callerStream, ...(c.callee ? [c.callee.stream] : [])].every((s) =>
+      streamBack(s.stats(), window.countFromMs),
+    );
   const done = await pollUntil(async () => (atRisk.every(resumed) ? true : undefined), {
     timeoutMs,
     intervalMs: 50,
