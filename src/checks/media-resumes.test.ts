@@ -52,6 +52,19 @@ describe('media-resumes', () => {
     expect(r.details).toContain('3 of 3 calls');
   });
 
+  it('takes the outage, not a jitter gap just after the fault, as the fault gap (a slow crash under load)', () => {
+    const h = crash()
+      .gap('c1', 'to-caller', 10_050, 10_110) // the node is still dying: a 60 ms hiccup
+      .gap('c1', 'to-caller', 10_200, 10_520)
+      .gaps('c2', 9_985, 10_530)
+      .gap('c1', 'to-callee', 9_995, 10_610)
+      .stats('c3', 'to-caller', 20_000, 19_990)
+      .stats('c3', 'to-callee', 20_000, 19_995)
+      .build();
+    const c1 = mediaResumes(h, ctx).perCall?.[0]?.data as { directions: { faultGapMs: number }[] };
+    expect(c1.directions.map((d) => d.faultGapMs)).toEqual([320, 615]);
+  });
+
   it('is invalid when one direction stays silent too long', () => {
     const h = crash()
       .gap('c1', 'to-caller', 9_990, 10_520)

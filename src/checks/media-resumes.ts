@@ -139,7 +139,10 @@ function directionResumption(
   const faultGap =
     faultMs === undefined
       ? undefined
-      : (gaps.find((g) => g.endMs >= faultMs) ?? (open && open.endMs >= faultMs ? open : undefined));
+      : // the longest silence after the fault: under load, jitter gaps of 50-100 ms come before the outage
+        [...gaps, ...(open ? [open] : [])]
+          .filter((g) => g.endMs >= faultMs)
+          .reduce<MediaGap | undefined>((w, g) => (!w || g.durationMs > w.durationMs ? g : w), undefined);
   const all = open ? [...gaps, open] : gaps;
   const worst = all.reduce<MediaGap | undefined>(
     (w, g) => (!w || g.durationMs > w.durationMs ? g : w),
