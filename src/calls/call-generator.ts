@@ -12,6 +12,7 @@ import type { Address } from '../sip/transport.js';
 import { UserAgent } from '../sip/user-agent.js';
 import { CALL_KEY_HEADER, callerUser, callKeyOf } from './call-key.js';
 import { CallRecorder, sipFindingSink } from './call-recorder.js';
+import { conferenceRoomUser, ringNeighbourKey } from './conference-room.js';
 import { type CallMode, CallState, HarnessCall } from './harness-call.js';
 
 /** Options of CallGenerator.start. */
@@ -40,7 +41,7 @@ export interface CallGeneratorOptions {
 export interface CallSpec {
   /** Request-URI user: e.g. 'echo', or a bridge user that makes FreeSWITCH call our callee. */
   user: string;
-  /** echo: the caller hears its own audio; bridge: caller and callee hear each other. */
+  /** echo: the caller hears its own audio; bridge: caller and callee hear each other; conference: see placeRoom. */
   mode: CallMode;
   /** Request-URI host:port; default the target. */
   domain?: string;
@@ -48,6 +49,12 @@ export interface CallSpec {
   target?: Address;
   /** Give up (CANCEL) without a final answer after this many ms; default 32_000. */
   answerTimeoutMs?: number;
+}
+
+/** One conference room to fill: every member dials the room the generator names, at the same target. */
+export interface RoomSpec extends Omit<CallSpec, 'user' | 'mode'> {
+  /** Callers in the room (at least 2). */
+  members: number;
 }
 
 /** A run of calls. */
@@ -63,6 +70,7 @@ export interface CallPlan extends CallSpec {
 export class CallGenerator {
   private readonly calls = new Map<number, HarnessCall>();
   private nextKey = 1;
+  private rooms = 0;
   private readonly clock: Clock;
 
   private constructor(
@@ -129,11 +137,44 @@ export class CallGenerator {
 
   /** Places one call and resolves once it is answered or failed. */
   async place(spec: CallSpec): Promise<HarnessCall> {
+    if (spec.mode === 'conference')
+      throw new ZerodropError('conference calls are placed a room at a time: use placeRoom');
     const callKey = this.nextKey++;
+    const side = spec.mode === 'echo' ? ('caller' as const) : ('callee' as const);
+    return this.placeLeg(spec, callKey, { callKey, side });
+  }
+
+  /**
+   * Fills a new conference room (a room name of its own, conferenceRoomUser) with spec.members callers at once;
+   * each member listens for its ring neighbour (ringNeighbourKey). Resolves when every member is answered or failed.
+   */
+  async placeRoom(spec: RoomSpec): Promise<HarnessCall[]> {
+    if (!Number.isInteger(spec.members) || spec.members < 2)
+      throw new ZerodropError(`a conference room needs at least 2 members, not ${spec.members}`);
+    const room = conferenceRoomUser(++this.rooms);
+    const keys = Array.from({ length: spec.members }, () => this.nextKey++);
+    const leg: CallSpec = { ...spec, user: room, mode: 'conference' };
+    return Promise.all(
+      keys.map((callKey, i) =>
+        this.placeLeg(leg, callKey, { callKey: ringNeighbourKey(keys, i), side: 'caller' }, room),
+      ),
+    );
+  }
+
+  /** Rooms filled so far. */
+  get roomsPlaced(): number {
+    return this.rooms;
+  }
+
+  private async placeLeg(
+    spec: CallSpec,
+    callKey: number,
+    expect: { callKey: number; side: CallSide },
+    room?: string,
+  ): Promise<HarnessCall> {
     const { localIp, media } = this.opts;
     const target = spec.target ?? this.opts.target;
     const callId = `zd-${callKey}-${Math.random().toString(36).slice(2, 10)}@${localIp}`;
-    const expect = { callKey, side: spec.mode === 'echo' ? ('caller' as const) : ('callee' as const) };
     let stream: MediaStream;
     try {
       stream = await media.openStream({ callId, callKey, side: 'caller', expect });
@@ -157,6 +198,7 @@ export class CallGenerator {
       spec.mode,
       new CallRecorder(callId, this.clock, this.opts.sink),
       stream,
+      room,
     );
     this.calls.set(callKey, call);
     const requestUri = `sip:${spec.user}@${spec.domain ?? `${target.address}:${target.port}`}`;
@@ -168,6 +210,7 @@ export class CallGenerator {
       callId,
       callKey,
       mode: spec.mode,
+      ...(room ? { room, hears: expect.callKey } : {}),
     });
     const out = this.caller.invite({
       requestUri,

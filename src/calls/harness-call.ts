@@ -22,8 +22,11 @@ export interface CallLeg {
   stream: MediaStream;
 }
 
-/** How a call's legs end up talking: echo (FreeSWITCH returns our audio) or bridge (to our callee). */
-export type CallMode = 'echo' | 'bridge';
+/**
+ * How a call's legs end up talking: echo (FreeSWITCH returns our audio), bridge (to our callee), or conference
+ * (a member of a room: it hears the other members, its own leg is the only one).
+ */
+export type CallMode = 'echo' | 'bridge' | 'conference';
 
 /** A call of the generator: both ends live in the harness. */
 export class HarnessCall {
@@ -37,6 +40,8 @@ export class HarnessCall {
     readonly mode: CallMode,
     readonly recorder: CallRecorder,
     readonly callerStream: MediaStream,
+    /** Conference calls: the room's Request-URI user (members of one room hear each other). */
+    readonly room?: string,
   ) {}
 
   /** The caller leg's SIP Call-ID, which is also the history process of the call. */

@@ -41,8 +41,10 @@ export interface SipFinding {
 export interface CallTimeline {
   callId: string;
   inviteMs?: number;
-  /** echo (media only comes back to the caller) or bridge (both directions), from call.invite. */
+  /** echo or conference (media only toward the caller) or bridge (both directions), from call.invite. */
   mode?: string;
+  /** Conference members: the room (call.invite room); members of one room hear each other. */
+  room?: string;
   answeredMs?: number;
   node?: string;
   /** The caller's SIP Call-ID (call.invite / call.answered callId). */
@@ -65,9 +67,9 @@ export interface CallTimeline {
 
 const CALL_KINDS = /^(call|media|sip)\./;
 
-/** The media directions a call carries: an echo call has none toward a callee. */
+/** The media directions a call carries: echo calls and conference members have none toward a callee. */
 export function expectedDirections(t: CallTimeline): readonly MediaDirection[] {
-  return t.mode === 'echo' ? ['to-caller'] : DIRECTIONS;
+  return t.mode === 'echo' || t.mode === 'conference' ? ['to-caller'] : DIRECTIONS;
 }
 
 /** The leg Call-IDs a call's recovery rows should carry: the named legs, else the caller's Call-ID. */
@@ -125,6 +127,7 @@ function fold(t: CallTimeline, e: HistoryEvent): void {
       t.inviteMs ??= at;
       t.sipCallId ??= fields.str(v, 'callId');
       t.mode ??= fields.str(v, 'mode');
+      t.room ??= fields.str(v, 'room');
       break;
     case EventKind.callAnswered:
       if (e.type !== 'ok') break;

@@ -1,12 +1,12 @@
 // Check: no call hears another call's audio (crossed) or two sources at once (doubled).
-import { callTimelines } from './call-timelines.js';
+import { type CallTimeline, callTimelines } from './call-timelines.js';
 import { type CallVerdict, type Check, mergeValidity, timeLabel } from './check.js';
 
 /** no-crossed-media: media identity held for every call, every direction. */
 export const noCrossedMedia: Check = (history) => {
   const name = 'no-crossed-media';
   const at = timeLabel(history);
-  const calls = callTimelines(history);
+  const calls = callTimelines(history).map(withoutRoomMates);
   const withMedia = calls.filter((t) =>
     Object.values(t.media).some(
       (m) => m.startedMs !== undefined || m.gaps.length > 0 || m.received !== undefined,
@@ -32,7 +32,13 @@ export const noCrossedMedia: Check = (history) => {
     ];
     return msgs.length
       ? { callId: t.callId, valid: false, message: msgs.join('; ') }
-      : { callId: t.callId, valid: true, message: 'only its own audio, one source at a time' };
+      : {
+          callId: t.callId,
+          valid: true,
+          message: t.room
+            ? `only its room ${t.room}, one source at a time`
+            : 'only its own audio, one source at a time',
+        };
   });
   const crossed = offending.filter((t) => t.crossed.length).length;
   const doubled = offending.filter((t) => t.doubled.length).length;
@@ -45,3 +51,10 @@ export const noCrossedMedia: Check = (history) => {
     perCall,
   };
 };
+
+/** A conference member hears the other members of its room by design: only audio from outside the room is crossed. */
+function withoutRoomMates(t: CallTimeline, _i: number, all: readonly CallTimeline[]): CallTimeline {
+  if (t.room === undefined || t.crossed.length === 0) return t;
+  const mates = new Set(all.filter((o) => o.room === t.room).flatMap((o) => [o.callId, o.sipCallId]));
+  return { ...t, crossed: t.crossed.filter((c) => c.fromCall === undefined || !mates.has(c.fromCall)) };
+}

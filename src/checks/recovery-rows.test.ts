@@ -146,4 +146,42 @@ describe('recovery-rows', () => {
       .build();
     expect(recoveryRows(h, ctx).valid).toBe(true);
   });
+
+  it('is invalid for a conference room whose members were moved to different nodes', () => {
+    const b = new HistoryBuilder();
+    for (const [m, room] of [
+      ['m1', 'conference-1'],
+      ['m2', 'conference-1'],
+      ['m3', 'conference-1'],
+      ['n1', 'conference-2'],
+      ['n2', 'conference-2'],
+    ] as const) {
+      b.event(0, m, 'invoke', 'call.invite', { callId: m, mode: 'conference', room });
+      b.event(100, m, 'ok', 'call.answered', { callId: m, answerMs: 100, node: 'fs1', legCallIds: [m] });
+    }
+    const h = b
+      .legRows(1_000, 'fs1', [])
+      .fault(5_000, 'crash', 'fs1')
+      .migrate(5_310, 5_320, 'fs1', ['fs2', 'fs3'], 5)
+      .recover(5_330, 5_380, 'fs2', 3)
+      .recover(5_330, 5_380, 'fs3', 2)
+      .rows(6_000, 'fs1', [])
+      .rows(6_000, 'fs2', [
+        { uuid: 'u1', callId: 'm1' },
+        { uuid: 'u2', callId: 'm2' },
+        { uuid: 'u4', callId: 'n1' },
+        { uuid: 'u5', callId: 'n2' },
+      ])
+      .rows(6_000, 'fs3', [{ uuid: 'u3', callId: 'm3' }])
+      .build();
+    const r = recoveryRows(h, ctx);
+    expect(r.valid).toBe(false);
+    expect(r.perCall?.map((c) => [c.callId, c.valid, c.message])).toEqual([
+      ['m1', false, 'conference room conference-1 split across fs2 and fs3 (this member on fs2)'],
+      ['m2', false, 'conference room conference-1 split across fs2 and fs3 (this member on fs2)'],
+      ['m3', false, 'conference room conference-1 split across fs2 and fs3 (this member on fs3)'],
+      ['n1', true, '1 leg(s) on fs2'],
+      ['n2', true, '1 leg(s) on fs2'],
+    ]);
+  });
 });

@@ -1,6 +1,7 @@
-// Check: after recovery every live call's legs sit exactly once on one live node; no row orphaned or lost.
+// Check: after recovery every live call's legs sit exactly once on one live node, every conference room's members
+// on one node too; no row orphaned or lost.
 import { EventKind } from '../common/event-kinds.js';
-import { callEndMs, callTimelines, expectedLegs } from './call-timelines.js';
+import { type CallTimeline, callEndMs, callTimelines, expectedLegs } from './call-timelines.js';
 import { type CallVerdict, type Check, mergeValidity, timeLabel } from './check.js';
 import { fields } from './fields.js';
 import { deadNodesAt, runTimeline } from './run-timeline.js';
@@ -70,7 +71,7 @@ export const recoveryRows: Check = (history, ctx) => {
   for (const t of calls)
     for (const id of [t.callId, t.sipCallId, ...t.legCallIds]) if (id) owner.set(id, t.callId);
 
-  const perCall: CallVerdict[] = up.map((t) => {
+  const perCall: CallVerdict[] = up.map((t): CallVerdict => {
     const legs = expectedLegs(t);
     const mine = rows.filter((r) => owner.get(r.callId) === t.callId);
     const problems: string[] = [];
@@ -95,6 +96,7 @@ export const recoveryRows: Check = (history, ctx) => {
         };
   });
 
+  splitRooms(up, perCall);
   const upIds = new Set(up.map((t) => t.callId));
   const orphans = rows.filter((r) => {
     const call = owner.get(r.callId);
@@ -129,3 +131,31 @@ export const recoveryRows: Check = (history, ctx) => {
     data: { snapshotNodes: [...latest.keys()], deadNodes: [...dead], orphans },
   };
 };
+
+/**
+ * A conference room is one unit: members sitting (each validly) on different nodes were split, and each node now
+ * runs a room of its own. Marks every member of such a room invalid, in place.
+ */
+function splitRooms(up: readonly CallTimeline[], perCall: CallVerdict[]): void {
+  const nodeOf = (i: number) => {
+    const d = perCall[i]?.data as { node?: unknown } | undefined;
+    return perCall[i]?.valid === true && typeof d?.node === 'string' ? d.node : undefined;
+  };
+  const rooms = new Map<string, number[]>();
+  up.forEach((t, i) => {
+    if (t.room !== undefined) rooms.set(t.room, [...(rooms.get(t.room) ?? []), i]);
+  });
+  for (const [room, members] of rooms) {
+    const nodes = [...new Set(members.map(nodeOf).filter((n): n is string => n !== undefined))].sort();
+    if (nodes.length < 2) continue;
+    for (const i of members) {
+      const v = perCall[i];
+      if (v?.valid !== true) continue;
+      perCall[i] = {
+        ...v,
+        valid: false,
+        message: `conference room ${room} split across ${nodes.join(' and ')} (this member on ${nodeOf(i)})`,
+      };
+    }
+  }
+}
