@@ -138,3 +138,30 @@ describe('FailoverController false positives', () => {
     expect(events.some((e) => e.kind === 'controller.probe-ignored')).toBe(true);
   });
 });
+
+describe('FailoverController and its own blindness', () => {
+  it('fences nobody when every node times out at once, and the one still silent once the others answer', async () => {
+    const log: string[] = [];
+    const events: EventDraft[] = [];
+    let blind = true;
+    let fs1Silent = true;
+    const probeOf = (name: string) => async () =>
+      blind || (name === 'fs1' && fs1Silent) ? ('timeout' as const) : ('up' as const);
+    const nodes = ['fs1', 'fs2', 'fs3'].map((n) => ({ ...node(n, { alive: true, log }), probe: probeOf(n) }));
+    const c = new FailoverController(nodes, mover(log), {
+      probeIntervalMs: 10,
+      probeTimeoutMs: 1_000,
+      timeoutOnlyDeadMs: 50,
+      sink: (e) => events.push(e),
+    });
+    c.start();
+    await delay(200);
+    expect(log).toEqual([]);
+    expect(events.some((e) => e.kind === 'controller.probe-ignored')).toBe(true);
+    blind = false;
+    for (let i = 0; i < 100 && !log.includes('recover fs2'); i++) await delay(10);
+    fs1Silent = false;
+    await c.stop();
+    expect(log).toEqual(['fence fs1', 'move fs1->fs2', 'recover fs2']);
+  });
+});

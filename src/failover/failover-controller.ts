@@ -45,6 +45,8 @@ export class FailoverController {
   private readonly failedOver = new Set<string>();
   // Nodes running a recover we asked for: slow answers there are our own doing, not a sign of death.
   private readonly recovering = new Set<string>();
+  // The failed probes behind a detection, for the history: a false detection must be explainable.
+  private readonly failures = new Map<string, string[]>();
   // One failover at a time: a target never gets a recover while another move to it is open.
   private queue: Promise<unknown> = Promise.resolve();
   private readonly abort = new AbortController();
@@ -118,12 +120,23 @@ export class FailoverController {
             timeoutOnlyDeadMs: this.opts.timeoutOnlyDeadMs,
           });
       this.detectors.set(node.name, r.state);
-      if (r.declaredDead) {
+      const seen = outcome === 'up' ? [] : [...(this.failures.get(node.name) ?? []), outcome].slice(-10);
+      this.failures.set(node.name, seen);
+      if (r.declaredDead && seen.every((o) => o === 'timeout') && !this.anotherNodeAnswers(node.name)) {
+        // Every node silent at once is what a stalled or cut-off controller sees: it cannot tell who is dead.
+        this.detectors.set(node.name, { ...r.state, dead: false });
+        this.emit('info', EventKind.probeIgnored, {
+          node: node.name,
+          outcome,
+          reason: 'no other node answers either: the controller itself may be stalled or cut off',
+        });
+      } else if (r.declaredDead) {
         this.emit('info', EventKind.detect, {
           node: node.name,
           via: 'probe',
           firstFailureMs: r.state.firstFailureMs,
           failures: r.state.consecutiveFailures,
+          outcomes: seen,
         });
         void this.failover(node.name, 'detected');
         return;
@@ -131,6 +144,11 @@ export class FailoverController {
       const wait = this.opts.probeIntervalMs - (this.clock.nowMs() - started);
       await delay(Math.max(0, wait), signal).catch(() => {});
     }
+  }
+
+  /** True when some other node still in service answered its last probe. */
+  private anotherNodeAnswers(nodeName: string): boolean {
+    return this.liveNodes().some((n) => n !== nodeName && this.detectors.get(n)?.consecutiveFailures === 0);
   }
 
   private async probeOnce(node: FailoverNode): Promise<ProbeOutcome> {

@@ -6,7 +6,8 @@ import type { ProbeOutcome } from './failure-detector.js';
 export interface FailoverNode {
   readonly name: string;
   /** One health probe (ESL `status` and/or SIP OPTIONS): true/'up' when healthy, false/'down' when the node
-   * refused or dropped the connection, 'timeout' when it did not answer in time. */
+   * refused or dropped the connection, 'timeout' when it did not answer in time, 'gone' when the orchestrator
+   * reports the process not running (declared dead at once). */
   probe(signal: AbortSignal): Promise<boolean | ProbeOutcome>;
   /** Makes sure the node can no longer touch its calls: kill, network cut, or a user hook. Never a hangup. */
   fence(): Promise<ActionResult>;

@@ -41,3 +41,14 @@ describe('failure detector with timeouts', () => {
     expect(declared).toEqual([2_000]);
   });
 });
+
+describe('failure detector with the orchestrator’s word', () => {
+  it('a process the orchestrator reports gone is dead at the first probe, without waiting for N', () => {
+    const r = observeProbe(initialDetectorState(), 'gone', 500, {
+      failuresToDeclareDead: 3,
+      timeoutOnlyDeadMs: 2_000,
+    });
+    expect(r.declaredDead).toBe(true);
+    expect(r.state.firstFailureMs).toBe(500);
+  });
+});

@@ -1,8 +1,9 @@
 // Failure detection: a node is dead after N consecutive failed probes. A refused or lost connection is proof
-// enough; timeouts alone (a loaded but living node looks the same) must also span a minimum time.
+// enough; timeouts alone (a loaded but living node looks the same) must also span a minimum time. The
+// orchestrator saying the process is gone (container exited) needs no repetition: it cannot be a slow answer.
 
-/** What one probe saw: an answer, a refusal/lost connection, or silence until the timeout. */
-export type ProbeOutcome = 'up' | 'down' | 'timeout';
+/** What one probe saw: an answer, a refusal/lost connection, silence until the timeout, or the process gone. */
+export type ProbeOutcome = 'up' | 'down' | 'timeout' | 'gone';
 
 /** Per-node probe bookkeeping. */
 export interface DetectorState {
@@ -33,7 +34,7 @@ export function observeProbe(
   const consecutiveFailures = state.consecutiveFailures + 1;
   const firstFailureMs = state.firstFailureMs ?? nowMs;
   const enough = consecutiveFailures >= p.failuresToDeclareDead;
-  const dead = enough && (o === 'down' || nowMs - firstFailureMs >= p.timeoutOnlyDeadMs);
+  const dead = o === 'gone' || (enough && (o === 'down' || nowMs - firstFailureMs >= p.timeoutOnlyDeadMs));
   return { state: { consecutiveFailures, firstFailureMs, dead }, declaredDead: dead };
 }
 

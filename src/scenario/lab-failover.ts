@@ -3,6 +3,7 @@
 import { errorMessage } from '../common/errors.js';
 import type { ActionResult } from '../common/result.js';
 import type { CallMover, FailoverNode } from '../failover/failover-ports.js';
+import type { ProbeOutcome } from '../failover/failure-detector.js';
 import { EslEndpoint } from '../freeswitch/esl-endpoint.js';
 import type { LabHost } from '../lab/lab-host.js';
 import { migrateCalls } from '../recovery/migrate-calls.js';
@@ -19,16 +20,26 @@ export function labFailoverNode(host: LabHost, esl: NodeEsl): FailoverNode & { c
   return {
     name: host.name,
     // No per-probe signal: it would abort the kept connection itself when it fires later.
-    probe: async () => {
-      // The lab's orchestrator view first: a container that is no longer running is dead, whatever the network
-      // says (a crashed node's IP vanishes with its container, so connects time out instead of being refused).
-      const state = await host.state().catch(() => undefined);
-      if (state && state.status !== 'running' && state.status !== 'paused') return 'down';
-      const r = await endpoint.run((c) => c.status({ timeoutMs: 1_000 }));
-      if (r.ok) return r.value?.ready === true ? 'up' : 'down';
-      // Only a refused or reset connection proves the process is gone; a busy node's lost or slow connection
-      // looks like a timeout and must not be fenced on three slow probes.
-      return /ECONNREFUSED|ECONNRESET|EHOSTUNREACH/.test(r.error ?? '') ? 'down' : 'timeout';
+    probe: () => {
+      // The lab's orchestrator view beside ESL: a container that is no longer running is dead, whatever the
+      // network says (a crashed node's IP vanishes with its container, so connects time out instead of being
+      // refused). Asked in parallel, never first: a Docker daemon slow under load must not make ESL look late.
+      const gone = host.state().then(
+        (s) => s !== undefined && s.status !== 'running' && s.status !== 'paused',
+        () => false,
+      );
+      const esl = endpoint
+        .run((c) => c.status({ timeoutMs: 1_000 }))
+        .then((r): ProbeOutcome => {
+          if (r.ok) return r.value?.ready === true ? 'up' : 'down';
+          // Only a refused or reset connection proves the process is gone; a busy node's lost or slow connection
+          // looks like a timeout and must not be fenced on three slow probes.
+          return /ECONNREFUSED|ECONNRESET|EHOSTUNREACH/.test(r.error ?? '') ? 'down' : 'timeout';
+        });
+      return new Promise<ProbeOutcome>((resolve) => {
+        void gone.then((g) => g && resolve('gone'));
+        void esl.then(async (o) => resolve(o === 'up' ? 'up' : (await gone) ? 'gone' : o));
+      });
     },
     fence: async () => {
       const r = await host.kill('SIGKILL');
