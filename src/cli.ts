@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { ZERODROP_VERSION } from './common/version.js';
 import { fsSimRole } from './freeswitch/fs-sim-role.js';
 import { imageFreeswitchCommand } from './freeswitch/image-freeswitch-command.js';
+import { imageOpensipsCommand } from './freeswitch/pack/image-opensips-command.js';
 import type { FreeswitchRole } from './lab/freeswitch-role.js';
 import { imageCommand, labCommand } from './lab/lab-command.js';
 import { controllerCommand, notifyCommand } from './scenario/failover-command.js';
@@ -25,7 +26,7 @@ export function buildCli(): Command {
   program.addCommand(controllerCommand());
   program.addCommand(notifyCommand());
   program.addCommand(setupCommand());
-  program.addCommand(imageCommand().addCommand(imageFreeswitchCommand()));
+  program.addCommand(imageCommand().addCommand(imageFreeswitchCommand()).addCommand(imageOpensipsCommand()));
   // fs-sim by default; its bundle is read only when a lab really places FreeSWITCH nodes.
   let role: FreeswitchRole | undefined;
   const lazyFsSim: FreeswitchRole = (node) => {

@@ -12,6 +12,7 @@ import type { LabAddresses } from './lab-addresses.js';
 import { formatLabs, listLabs } from './lab-inventory.js';
 import { teardownLab } from './lab-teardown.js';
 import { Topology, type TopologyName } from './lab-topology.js';
+import { ProxyKind, selectProxy } from './proxy-choice.js';
 
 /** What cli.ts plugs into the lab commands. */
 export interface LabCommandOptions {
@@ -83,9 +84,25 @@ export function labCommand(options: LabCommandOptions = {}): Command {
     .option('--keep', 'leave the lab running and exit (take it down with `zerodrop lab down`)', false)
     .option('--preempt', 'keepalived topology: classic preempt instead of nopreempt', false)
     .option('--id <id>', 'lab id (default: random)')
+    .addOption(
+      new Option(
+        '--proxy <proxy>',
+        'farm: SIP proxy (default kamailio; opensips needs --opensips-image)',
+      ).choices(Object.values(ProxyKind)),
+    )
+    .option('--opensips-image <image>', 'farm: run OpenSIPS from this image (see: zerodrop image opensips)')
     .action(
-      (o: { topology: TopologyName; freeswitch: number; keep: boolean; preempt: boolean; id?: string }) =>
+      (o: {
+        topology: TopologyName;
+        freeswitch: number;
+        keep: boolean;
+        preempt: boolean;
+        id?: string;
+        proxy?: string;
+        opensipsImage?: string;
+      }) =>
         report(print, async () => {
+          const proxy = selectProxy({ requested: o.proxy, opensipsImage: o.opensipsImage });
           await ensureDockerEngine(print);
           const runtime = await DockerRuntime.connect();
           await ensureLabImage(runtime, { onProgress: print });
@@ -99,6 +116,7 @@ export function labCommand(options: LabCommandOptions = {}): Command {
             freeswitchRole: options.freeswitchRole,
             postgres: initSql ? { initSql: (a) => initSql(a, nodeNames) } : undefined,
             nopreempt: !o.preempt,
+            proxy,
             id: o.id,
             runtime,
             onProgress: print,

@@ -5,7 +5,9 @@ import type { HostSpec } from './host-spec.js';
 import { type KamailioOptions, kamailioHost } from './kamailio-role.js';
 import { withKeepalived } from './keepalived-role.js';
 import { type LabAddresses, maxFreeswitchNodes, rtpPortRange } from './lab-addresses.js';
+import { opensipsDispatcherSql, opensipsHost } from './opensips-role.js';
 import { type PostgresOptions, postgresHost } from './postgres-role.js';
+import type { ProxyChoice } from './proxy-choice.js';
 import { rtpengineHost } from './rtpengine-role.js';
 
 /** farm: proxy + RTPEngine + N nodes + PostgreSQL; single: one node + PostgreSQL; keepalived: two nodes + VIP. */
@@ -24,7 +26,10 @@ export interface TopologyPlan {
   image: string;
   addresses: LabAddresses;
   postgres?: PostgresOptions;
+  /** Proxy timings (Kamailio's or OpenSIPS's). */
   kamailio?: KamailioOptions;
+  /** farm: the proxy (default Kamailio from the lab image). */
+  proxy?: ProxyChoice;
   /** keepalived topology: nopreempt on both nodes (default true). */
   nopreempt?: boolean;
 }
@@ -94,12 +99,27 @@ export function topologyStages(plan: TopologyPlan): HostSpec[][] {
       }),
     );
   }
-  const pg = postgresHost(plan.image, plan.addresses, plan.postgres);
-  if (plan.topology !== 'farm') return [[pg], nodes].filter((s) => s.length > 0);
-  // RTPEngine must answer before Kamailio starts, or Kamailio disables it for 60 s. The nodes need PostgreSQL
+  if (plan.topology !== 'farm')
+    return [[postgresHost(plan.image, plan.addresses, plan.postgres)], nodes].filter((s) => s.length > 0);
+  const opensips = plan.proxy?.kind === 'opensips' ? plan.proxy : undefined;
+  // OpenSIPS reads its dispatcher destinations from PostgreSQL at start-up: they go in with the init SQL.
+  const pg = postgresHost(
+    plan.image,
+    plan.addresses,
+    opensips
+      ? {
+          ...plan.postgres,
+          initSql: [plan.postgres?.initSql ?? '', opensipsDispatcherSql(plan.addresses)].join('\n'),
+        }
+      : plan.postgres,
+  );
+  const proxy = opensips
+    ? opensipsHost(opensips.image, plan.addresses, plan.kamailio)
+    : kamailioHost(plan.image, plan.addresses, plan.kamailio);
+  // RTPEngine must answer before the proxy starts, or Kamailio disables it for 60 s. The nodes need PostgreSQL
   // but not the proxy (its dispatcher probes them once a second), so they start beside it.
   return [
     [pg, rtpengineHost(plan.image, plan.addresses)],
-    [kamailioHost(plan.image, plan.addresses, plan.kamailio), ...nodes],
+    [proxy, ...nodes],
   ];
 }

@@ -20,6 +20,7 @@ import { freeSubnetIndexes, type LabAddresses, labAddresses } from './lab-addres
 import { LabHost } from './lab-host.js';
 import { labLabel, teardownLab } from './lab-teardown.js';
 import { type TopologyName, topologyProblem, topologyStages } from './lab-topology.js';
+import type { ProxyChoice } from './proxy-choice.js';
 import { installSignalGuard } from './signal-guard.js';
 import { StartedLab } from './started-lab.js';
 
@@ -40,6 +41,8 @@ export interface LabOptions {
     database?: string;
   };
   kamailio?: KamailioOptions;
+  /** farm: the proxy (default Kamailio from the lab image; OpenSIPS from its image, see selectProxy). */
+  proxy?: ProxyChoice;
   /** keepalived topology: nopreempt on both nodes (default true). */
   nopreempt?: boolean;
   /** Lab id (default: 6 random hex digits); names every container and network. */
@@ -75,6 +78,13 @@ export class Lab {
     if (!(await runtime.imageExists(image))) {
       throw new LabError('image', 'find', `${image} does not exist; build it with: zerodrop image build`);
     }
+    if (topology === 'farm' && o.proxy?.kind === 'opensips' && !(await runtime.imageExists(o.proxy.image))) {
+      throw new LabError(
+        'proxy',
+        'find',
+        `OpenSIPS image ${o.proxy.image} does not exist (nothing is pulled); pack one with: zerodrop image opensips --from-prefix DIR`,
+      );
+    }
     // Checked before anything is created: a failed bring-up tears down by id and must never hit another lab.
     if (
       (await runtime.listNetworks(labLabel, id)).length ||
@@ -99,6 +109,7 @@ export class Lab {
         addresses,
         postgres: { initSql, database: o.postgres?.database },
         kamailio: o.kamailio,
+        proxy: o.proxy,
         nopreempt: o.nopreempt,
       });
       const hosts: LabHost[] = [];

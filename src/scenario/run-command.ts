@@ -2,6 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { errorMessage, isZerodropError } from '../common/errors.js';
+import { ProxyKind, selectProxy } from '../lab/proxy-choice.js';
 import { analyzeRun } from './analyze-run.js';
 import { loadScenario, scenarioFiles } from './load-scenario.js';
 import { runScenario } from './run-scenario.js';
@@ -23,7 +24,9 @@ interface RunFlags {
   calls?: number;
   seed?: number;
   freeswitchImage?: string;
-  proxy: 'kamailio' | 'opensips';
+  /** Undefined: the scenario's topology.proxy (OpenSIPS when only --opensips-image is given). */
+  proxy?: string;
+  opensipsImage?: string;
   probeIntervalMs: number;
   reports: string;
   keep?: boolean;
@@ -31,21 +34,27 @@ interface RunFlags {
 
 /** Runs every scenario file in turn; exit code = the worst verdict (1 invalid > 2 unknown > 0 valid). */
 async function runFiles(paths: readonly string[], flags: RunFlags): Promise<number> {
-  if (flags.proxy === 'opensips')
-    throw new InvalidArgumentError(
-      '--proxy opensips needs --opensips-image, which this version does not support yet',
-    );
   const files = scenarioFiles(paths);
   const scenarios = [];
-  for (const f of files) scenarios.push(await loadScenario(f)); // validate all before bringing anything up
+  for (const f of files) {
+    // validate all (scenario and proxy) before bringing anything up
+    const scenario = await loadScenario(f);
+    const proxy = selectProxy({
+      requested: flags.proxy ?? (flags.opensipsImage ? undefined : scenario.topology.proxy),
+      opensipsImage: flags.opensipsImage,
+      where: flags.proxy ? '--proxy' : `${f}: topology.proxy`,
+    });
+    scenarios.push({ scenario, proxy });
+  }
   const underTest: UnderTest = flags.freeswitchImage
     ? { kind: 'freeswitch', image: flags.freeswitchImage }
     : { kind: 'fs-sim' };
   let worst = 0;
-  for (const scenario of scenarios) {
+  for (const { scenario, proxy } of scenarios) {
     const out = await runScenario({
       scenario,
       underTest,
+      proxy,
       ...(flags.calls !== undefined ? { calls: flags.calls } : {}),
       ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
       probeIntervalMs: flags.probeIntervalMs,
@@ -76,9 +85,14 @@ function runOptions(cmd: Command): Command {
     .option('--seed <n>', 'seed for victim choice and timing (printed in every report)', intArg('--seed'))
     .option('--freeswitch-image <image>', 'run real FreeSWITCH nodes from this image instead of fs-sim')
     .addOption(
-      new Option('--proxy <proxy>', 'SIP proxy of the farm')
-        .choices(['kamailio', 'opensips'])
-        .default('kamailio'),
+      new Option(
+        '--proxy <proxy>',
+        "SIP proxy of the farm (default: the scenario's, kamailio; opensips needs --opensips-image)",
+      ).choices(Object.values(ProxyKind)),
+    )
+    .option(
+      '--opensips-image <image>',
+      'run the farm proxy as OpenSIPS from this image (zerodrop image opensips)',
     )
     .option(
       '--probe-interval-ms <ms>',

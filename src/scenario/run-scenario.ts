@@ -16,6 +16,8 @@ import { History } from '../history/history.js';
 import { HistoryStore } from '../history/history-store.js';
 import { createRunDir, RunFiles, writeRunJson } from '../history/run-dir.js';
 import { Lab } from '../lab/lab.js';
+import { type ProxyChoice, proxyLabel, selectProxy } from '../lab/proxy-choice.js';
+import { readProxyVersion } from '../lab/proxy-version.js';
 import type { StartedLab } from '../lab/started-lab.js';
 import { MediaEngine } from '../media/media-engine.js';
 import { RecoveryStore } from '../recovery/recovery-store.js';
@@ -40,6 +42,8 @@ export interface RunOptions {
   seed?: number;
   /** The FreeSWITCH under test (default fs-sim). */
   underTest?: UnderTest;
+  /** The farm's proxy (default: the scenario's topology.proxy, which must then be kamailio). */
+  proxy?: ProxyChoice;
   /** Controller probe interval in ms (default 100). */
   probeIntervalMs?: number;
   reportsDir?: string;
@@ -64,6 +68,13 @@ const ESL_PASSWORD = 'zerodrop';
 export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
   const scenario: Scenario = opts.calls === undefined ? opts.scenario : withCalls(opts.scenario, opts.calls);
   const seed = opts.seed ?? scenario.seed ?? freshSeed();
+  const farm = scenario.topology.kind === 'farm';
+  const proxy: ProxyChoice =
+    opts.proxy ??
+    (farm
+      ? selectProxy({ requested: scenario.topology.proxy, where: 'topology.proxy' })
+      : { kind: 'kamailio' });
+  let proxyName = proxyLabel(proxy);
   const progress = opts.progress ?? ((l: string) => console.log(l));
   const clock = systemClock;
   const started = new Date();
@@ -101,6 +112,7 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
           renderPostgresInit({ nodes: nodeHosts(a, nodeNames), layout: scenario.topology.storage }).sql,
       },
       nopreempt: !scenario.topology.keepalived.preempt,
+      proxy,
       logsDir: join(run.dir, 'logs'),
       onProgress: progress,
       signal,
@@ -111,6 +123,10 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
       subnet: a.subnet,
       hosts: lab.hosts.map((h) => [h.name, h.ip]),
     });
+    if (farm) {
+      proxyName = proxyLabel(proxy, await readProxyVersion(lab.host('proxy'), proxy));
+      progress(`proxy: ${proxyName}`);
+    }
     const capture = await startCapture(lab, join(run.dir, 'lab.pcap'));
     cleanups.push(() => capture.stop());
 
@@ -199,7 +215,7 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
   writeRunJson(run.dir, RunFiles.results, results);
   const meta: RunMeta = {
     implementation,
-    proxy: `${scenario.topology.proxy}${scenario.topology.kind === 'farm' ? '' : ' (not in this topology)'}`,
+    proxy: farm ? proxyName : `${scenario.topology.proxy} (not in this topology)`,
     seed,
     startedAt: started.toISOString(),
     finishedAt: new Date().toISOString(),
