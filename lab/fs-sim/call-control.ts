@@ -16,6 +16,11 @@ import type { SimContext } from './sim-context.js';
 
 const nowUs = (): number => Date.now() * 1000;
 
+/** mod_conference's room for a dialplan number, as the lab dialplan names it (`zd-<number>@default`). */
+export function conferenceName(number: string): string {
+  return `zd-${number}`;
+}
+
 /** Handles every request fs-sim receives. */
 export class CallControl {
   private conferenceMembers = 0;
@@ -136,11 +141,12 @@ export class CallControl {
     };
     const subject = req.headers.get('Subject');
     if (subject) facts.subject = subject;
-    if (entry.app === 'conference') {
+    const room = entry.app === 'conference' ? conferenceName(number) : undefined;
+    if (room) {
       // one conference per dialplan number, with a uuid that lives as long as it has members
-      const member = this.ctx.channels.all().find((c) => c.conference === number);
+      const member = this.ctx.channels.all().find((c) => c.conference === room);
       const confUuid = member ? new Map(member.doc.variables).get('conference_uuid') : undefined;
-      facts.conference = { name: number, uuid: confUuid ?? randomUUID(), memberId: ++this.conferenceMembers };
+      facts.conference = { name: room, uuid: confUuid ?? randomUUID(), memberId: ++this.conferenceMembers };
     }
     const chan: Channel = {
       uuid,
@@ -166,7 +172,7 @@ export class CallControl {
       destination: number,
       networkAddr: inc.source.address,
     };
-    if (entry.app === 'conference') chan.conference = number;
+    if (room) chan.conference = room;
     let bleg: Channel | undefined;
     if (entry.app === 'bridge') {
       const outcome = await originateBLeg(this.ctx, chan, facts.appData, facts.maxForwards - 1, (c, cseq) =>
@@ -229,12 +235,15 @@ export class CallControl {
     if (chan.app === 'echo') rtp.mode = 'echo';
     else if (chan.app === 'tone') rtp.startTone();
     else if (chan.app === 'conference') {
+      // the mix as a forward: every member receives each other member's packets (re-stamped with its own
+      // SSRC/seq), so a receiver still tells whose audio it hears; a member hears everyone but itself
       rtp.mode = 'conference';
       const members = this.ctx.channels
         .all()
         .filter((c) => c.app === 'conference' && c.conference === chan.conference && c.rtp && c !== chan);
       rtp.peers = members.map((c) => c.rtp as RtpPort);
-      for (const m of members) m.rtp?.peers.push(rtp);
+      // a recovering member already listed this one when it rejoined first: never list a port twice
+      for (const m of members) if (m.rtp && !m.rtp.peers.includes(rtp)) m.rtp.peers.push(rtp);
     }
   }
 

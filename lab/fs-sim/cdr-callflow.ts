@@ -61,10 +61,8 @@ const APPS = {
     ['answer', ''],
     ['playback', 'tone_stream://%(1000,0,440);loops=-1'],
   ],
-  conference: [
-    ['answer', ''],
-    ['conference', 'zerodrop@default'],
-  ],
+  // conference: the room comes from the leg (see cdrTail)
+  conference: [['answer', '']],
   bridge: [],
 } as const;
 
@@ -76,7 +74,11 @@ export function cdrTail(node: NodeIdentity, f: LegFacts, flowId: string): string
   if (f.direction === 'inbound') {
     const caller = uriParts(bareUri(f.fullFrom)).user;
     const apps: Array<readonly [string, string]> =
-      f.app === 'bridge' ? [['bridge', `sofia/${node.profile}/${f.appData}`]] : [...APPS[f.app]];
+      f.app === 'bridge'
+        ? [['bridge', `sofia/${node.profile}/${f.appData}`]]
+        : f.app === 'conference'
+          ? [...APPS.conference, ['conference', `${f.conference?.name ?? f.destinationNumber}@default`]]
+          : [...APPS[f.app]];
     lines.push('  <app_log>');
     for (const [n, d] of apps) lines.push(`    ${appRow(n, d, ` app_stamp="${f.answeredUs}"`)}`);
     lines.push('  </app_log>');

@@ -1,6 +1,5 @@
 // The step interpreter: each scenario step acts on the run context (calls, faults, failover, waits).
 import { CallState, type HarnessCall } from '../calls/harness-call.js';
-import { ScenarioConfigError } from '../common/errors.js';
 import { EventKind } from '../common/event-kinds.js';
 import { delay, pollUntil } from '../common/wait.js';
 import { FailoverController } from '../failover/failover-controller.js';
@@ -15,6 +14,7 @@ import { crashNode, probeNode, recoverOn } from './node-control.js';
 import { snapshotRecoveryRows } from './recovery-snapshot.js';
 import { note, type RunContext } from './run-context.js';
 import type { Step } from './scenario-schema.js';
+import { splitFailover } from './split-migration.js';
 
 type StepOf<K extends Step['step']> = Extract<Step, { step: K }>;
 
@@ -54,7 +54,7 @@ export function describeStep(step: Step): string {
     case 'fault':
       return `fault ${step.fault} on ${Array.isArray(step.target) ? step.target.join(',') : step.target}`;
     case 'failover':
-      return `failover: ${step.action}${step.action === 'migrate' ? ` to ${String(step.to)}` : ''}`;
+      return `failover: ${step.action}${step.action === 'migrate' ? (step.splitUnits ? ' splitting every unit' : ` to ${String(step.to)}`) : ''}`;
     case 'wait':
     case 'hold':
       return `${step.step} ${step.ms} ms`;
@@ -67,25 +67,40 @@ export function describeStep(step: Step): string {
 async function placeCalls(ctx: RunContext, count: number, wait: boolean): Promise<void> {
   const { ratePerSec, kind } = ctx.scenario.calls;
   const started = ctx.clock.nowMs();
-  const pending: Promise<HarnessCall>[] = [];
+  const pending: Promise<HarnessCall[]>[] = [];
   for (let i = 0; i < count && !ctx.signal.aborted; i++) {
     const due = started + (i * 1000) / ratePerSec - ctx.clock.nowMs();
     if (due > 0) await delay(due, ctx.signal).catch(() => {});
     const mode = typeof kind === 'string' ? kind : ctx.random.weighted(kind);
-    if (mode === 'conference')
-      throw new ScenarioConfigError(
-        'calls.kind',
-        'conference calls are not placed by the call generator yet',
-      );
+    if (mode === 'conference') {
+      // a whole room at once, its members counted as calls
+      const members = ctx.scenario.calls.conferenceSize;
+      const p = ctx.calls.placeRoom({ members, target: roomTarget(ctx) });
+      i += members - 1;
+      pending.push(p);
+      void p.then((cs) => ctx.placed.push(...cs));
+      continue;
+    }
     const p = ctx.calls.place({ user: mode, mode });
-    pending.push(p);
+    pending.push(p.then((c) => [c]));
     void p.then((c) => ctx.placed.push(c));
   }
   if (!wait) return;
-  const calls = await Promise.all(pending);
+  const calls = (await Promise.all(pending)).flat();
   const answered = calls.filter((c) => c.state === CallState.Answered).length;
   ctx.progress(`  ${answered}/${calls.length} calls answered`);
   // FreeSWITCH writes a leg's recovery row ~0.3 s after answer: a fault right after answer is its own scenario.
+}
+
+/**
+ * Where a conference room's members go: the proxy's dispatcher would spread them over nodes (one room each), so in
+ * the farm they dial one live node directly, rooms round-robin over the nodes.
+ */
+function roomTarget(ctx: RunContext): { address: string; port: number } | undefined {
+  if (ctx.scenario.topology.kind !== 'farm') return undefined;
+  const live = ctx.lab.freeswitch.filter((h) => !ctx.down.has(h.name));
+  const node = live[ctx.calls.roomsPlaced % Math.max(1, live.length)];
+  return node ? { address: node.ip, port: 5060 } : undefined;
 }
 
 const FREESWITCH_FAULTS = new Set(['crash', 'kill', 'stop']);
@@ -174,8 +189,9 @@ async function failover(ctx: RunContext, step: StepOf<'failover'>): Promise<void
       ctx.controller.start();
       return;
     case 'migrate': {
-      ctx.controller ??= labController(ctx, spread);
       if (step.from) ctx.victims = await resolveTargets(ctx, step.from);
+      if (step.splitUnits) return splitFailover(ctx);
+      ctx.controller ??= labController(ctx, spread);
       for (const v of ctx.victims) {
         const out = await ctx.controller.failover(v, 'scenario');
         ctx.progress(`  failover ${v}: ${out.ok ? 'ok' : `FAILED at ${out.step}: ${out.error ?? ''}`}`);

@@ -18,10 +18,31 @@ export const TopologySchema = z
     /** Where the core DB (and so the recovery table) lives. */
     coreDb: z.enum(['postgres', 'sqlite']).default('postgres'),
     keepalived: z
-      .object({ preempt: z.boolean().default(false), selfFence: z.boolean().default(false) })
+      .object({
+        /** keepalived's default: a returning higher-priority node takes the VIP back (and recovers again). */
+        preempt: z.boolean().default(false),
+        /** A node takes over only as the calls' confirmed only owner: peer heard, or its lease gone at the witness. */
+        selfFence: z.boolean().default(false),
+      })
+      .strict()
       .default({ preempt: false, selfFence: false }),
   })
-  .strict();
+  .strict()
+  .superRefine((t, ctx) => {
+    if (t.kind !== 'keepalived' && (t.keepalived.preempt || t.keepalived.selfFence))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['keepalived'],
+        message: `only the keepalived topology runs keepalived (kind is ${t.kind})`,
+      });
+    if (t.keepalived.preempt && t.keepalived.selfFence)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['keepalived', 'selfFence'],
+        message:
+          'the self-fence trusts a peer it can reach, so a preempting node would still steal the calls: use it with preempt: false',
+      });
+  });
 
 export const CallsSchema = z
   .object({
@@ -34,6 +55,8 @@ export const CallsSchema = z
         z.partialRecord(z.enum(['echo', 'bridge', 'conference']), z.number().nonnegative()),
       ])
       .default('bridge'),
+    /** Members per conference room: a conference pick places a whole room (its members count as calls). */
+    conferenceSize: z.number().int().min(2).max(32).default(3),
   })
   .strict();
 
@@ -65,6 +88,11 @@ export const StepSchema = z.discriminatedUnion('step', [
       /** Whose calls move (migrate): default the nodes the last fault hit; e.g. 'one' for planned maintenance. */
       from: TargetSchema.optional(),
       to: z.union([z.enum(['one', 'spread']), z.array(z.string())]).default('one'),
+      /**
+       * migrate only, a demonstration of the hazard: split every bridge and conference on purpose, half of each
+       * unit's legs to one survivor and the rest to another (needs two targets). Never what the controller does.
+       */
+      splitUnits: z.boolean().optional(),
     })
     .strict(),
   z
