@@ -27,6 +27,8 @@ export interface NodeSpec {
   proxy?: string;
   bridgeTarget?: string;
   timing?: Record<string, number>;
+  /** Extensions added to the fixture dialplan (e.g. conference rooms). */
+  moreDialplan?: { number: string; app: 'echo' | 'tone' | 'conference' }[];
 }
 
 /** A running fs-sim process. */
@@ -58,6 +60,7 @@ export class FsSimProcess {
         { number: '1001', app: 'tone' },
         { number: '3000', app: 'conference' },
         { number: '2000', app: 'bridge', target: spec.bridgeTarget ?? 'uas@127.0.0.1:5080' },
+        ...(spec.moreDialplan ?? []),
       ],
       ...(spec.timing ? { timing: spec.timing } : {}),
     };
