@@ -7,6 +7,7 @@ import { newCallsSucceed } from './new-calls-succeed.js';
 import { noCrossedMedia } from './no-crossed-media.js';
 import { noDrop } from './no-drop.js';
 import { recoveryRows } from './recovery-rows.js';
+import { singleOwner } from './single-owner.js';
 
 /** Checks by name, in the order reports list them. */
 export const checkRegistry = {
@@ -15,6 +16,7 @@ export const checkRegistry = {
   'no-crossed-media': noCrossedMedia,
   'recovery-rows': recoveryRows,
   'new-calls-succeed': newCallsSucceed,
+  'single-owner': singleOwner,
 } as const satisfies Record<string, Check>;
 
 export type CheckName = keyof typeof checkRegistry;

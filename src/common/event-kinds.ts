@@ -40,6 +40,9 @@ export const EventKind = {
   // recovery.rows: a snapshot of one node's recovery table; callId = the leg's SIP Call-ID, matched
   // against call.invite callId / call.answered legCallIds (or the call's process id)
   recoveryRows: 'recovery.rows', // info {node, rows:[{uuid, callId, runtimeUuid}], malformed?:[{uuid, problem}]} | fail {node, error}
+  // node.channels: the leg uuids a node holds live (ESL `show calls`), taken beside recovery.rows; a uuid live on
+  // two nodes is a call owned twice (a steal left a zombie behind)
+  nodeChannels: 'node.channels', // info {node, uuids: string[]} | fail {node, error}
 } as const;
 
 export type EventKindName = (typeof EventKind)[keyof typeof EventKind];
