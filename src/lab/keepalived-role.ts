@@ -1,5 +1,6 @@
 // keepalived beside a FreeSWITCH node (the basic scheme): VRRP unicast between two nodes, one VIP, a notify hook.
 import type { HostSpec } from './host-spec.js';
+import { selfFenceCheck, selfFenceOnState, selfFenceScript } from './keepalived-self-fence.js';
 import { renderLabTemplate } from './render-template.js';
 import { Wait } from './wait.js';
 
@@ -20,6 +21,8 @@ export interface KeepalivedNodeOptions {
   check?: string;
   /** Hook run with the new state ($1), e.g. `sofia recover` on MASTER. */
   onState?: string;
+  /** Take over only as the calls' confirmed only owner (see keepalived-self-fence.ts); default off. */
+  selfFence?: { peer: string; witnessIp: string; outranks: boolean };
 }
 
 /** keepalived.conf for one node. */
@@ -28,6 +31,12 @@ export function keepalivedConf(o: KeepalivedNodeOptions): string {
     NODE: o.node,
     STATE: o.nopreempt || o.priority < 150 ? 'BACKUP' : 'MASTER',
     NOPREEMPT: o.nopreempt ? 'nopreempt' : '# preempt (keepalived default)',
+    // the self-fence must fail a split-off standby before VRRP's master-down timer (3 × advert + skew) fires;
+    // a ping that times out (1 s) plus a witness query needs more than the default 2 s now and then
+    CHECK_TIMEOUT: o.selfFence ? 3 : 2,
+    FALL: o.selfFence ? 1 : 2,
+    // an owner re-announces the VIP every second: a standby that took it for a moment gives the traffic back
+    GARP_REFRESH: o.selfFence ? 'garp_master_refresh 1' : '# no periodic gratuitous ARP',
     ROUTER_ID: o.routerId ?? 40,
     PRIORITY: o.priority,
     SELF_IP: o.selfIp,
@@ -38,17 +47,30 @@ export function keepalivedConf(o: KeepalivedNodeOptions): string {
 
 /** Wraps a FreeSWITCH host so keepalived runs beside its command; ready once VRRP has reported a state. */
 export function withKeepalived(host: HostSpec, o: KeepalivedNodeOptions): HostSpec {
+  const check = o.check ?? renderLabTemplate('keepalived/check.sh');
   const files = [
     { path: '/etc/keepalived/keepalived.conf', content: keepalivedConf(o) },
     { path: '/etc/keepalived/notify.sh', content: renderLabTemplate('keepalived/notify.sh'), mode: 0o755 },
     { path: '/etc/keepalived/start.sh', content: renderLabTemplate('keepalived/start.sh'), mode: 0o755 },
-    {
-      path: '/etc/keepalived/check.sh',
-      content: o.check ?? renderLabTemplate('keepalived/check.sh'),
-      mode: 0o755,
-    },
   ];
-  if (o.onState) files.push({ path: '/etc/keepalived/on-state.sh', content: o.onState, mode: 0o755 });
+  if (o.selfFence) {
+    // the role's check and hook run behind the self-fence's
+    const sf = o.selfFence;
+    files.push(
+      { path: '/etc/keepalived/check.sh', content: selfFenceCheck, mode: 0o755 },
+      { path: '/etc/keepalived/node-check.sh', content: check, mode: 0o755 },
+      { path: '/etc/keepalived/on-state.sh', content: selfFenceOnState, mode: 0o755 },
+      {
+        path: '/etc/keepalived/self-fence.sh',
+        content: selfFenceScript({ node: o.node, peerIp: o.peerIp, ...sf }),
+        mode: 0o755,
+      },
+    );
+    if (o.onState) files.push({ path: '/etc/keepalived/node-on-state.sh', content: o.onState, mode: 0o755 });
+  } else {
+    files.push({ path: '/etc/keepalived/check.sh', content: check, mode: 0o755 });
+    if (o.onState) files.push({ path: '/etc/keepalived/on-state.sh', content: o.onState, mode: 0o755 });
+  }
   return {
     ...host,
     command: ['/etc/keepalived/start.sh', ...host.command],

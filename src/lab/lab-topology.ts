@@ -32,6 +32,8 @@ export interface TopologyPlan {
   proxy?: ProxyChoice;
   /** keepalived topology: nopreempt on both nodes (default true). */
   nopreempt?: boolean;
+  /** keepalived topology: a node takes over only as the calls' confirmed only owner (default false). */
+  selfFence?: boolean;
 }
 
 /** Checks the node count against the topology; returns a problem or undefined. */
@@ -96,6 +98,15 @@ export function topologyStages(plan: TopologyPlan): HostSpec[][] {
         nopreempt: plan.nopreempt ?? true,
         check: role.keepalivedCheck,
         onState: role.keepalivedOnState,
+        ...(plan.selfFence
+          ? {
+              selfFence: {
+                peer: `fs${i === 1 ? 2 : 1}`,
+                witnessIp: plan.addresses.postgres,
+                outranks: i === 1,
+              },
+            }
+          : {}),
       }),
     );
   }

@@ -45,6 +45,8 @@ export interface LabOptions {
   proxy?: ProxyChoice;
   /** keepalived topology: nopreempt on both nodes (default true). */
   nopreempt?: boolean;
+  /** keepalived topology: a node takes over only as the calls' confirmed only owner (default false). */
+  selfFence?: boolean;
   /** Lab id (default: 6 random hex digits); names every container and network. */
   id?: string;
   /** Where teardown writes every host's log (default reports/labs/<id>). */
@@ -111,13 +113,16 @@ export class Lab {
         kamailio: o.kamailio,
         proxy: o.proxy,
         nopreempt: o.nopreempt,
+        selfFence: o.selfFence,
       });
       const hosts: LabHost[] = [];
       for (const stage of stages) {
         hosts.push(...(await startStage(runtime, id, topology, network, stage, signal, progress)));
       }
       const lab = new StartedLab(id, topology, addresses, network, hosts, runtime, logsDir, progress);
-      if (topology === 'keepalived' && nodes === 2) await waitForVipHolder(lab, signal, progress);
+      // with preempt the lab is steady only once fs1 (priority 150) holds the VIP, whoever was ready first
+      if (topology === 'keepalived' && nodes === 2)
+        await waitForVipHolder(lab, signal, progress, o.nopreempt === false ? 'fs1' : undefined);
       progress(
         `up in ${Math.round(performance.now() - started)} ms: ${hosts.map((h) => `${h.name}=${h.ip}`).join(' ')}`,
       );
@@ -251,10 +256,17 @@ async function waitForVipHolder(
   lab: StartedLab,
   signal: AbortSignal,
   progress: (line: string) => void,
+  expected?: string,
 ): Promise<void> {
   const t0 = performance.now();
   const timeoutMs = 15_000;
-  const holder = await pollUntil(() => lab.vipHolder(), { timeoutMs, intervalMs: 200, signal });
+  const holder = await pollUntil(
+    async () => {
+      const h = await lab.vipHolder();
+      return expected === undefined || h?.name === expected ? h : undefined;
+    },
+    { timeoutMs, intervalMs: 200, signal },
+  );
   if (!holder) {
     const logs = await Promise.all(
       lab.freeswitch.map(async (h) => (await h.logs(15)).map((l) => `${h.name}: ${l}`)),
@@ -263,7 +275,7 @@ async function waitForVipHolder(
       'vip',
       timeoutMs,
       logs.flat(),
-      `no single node holds ${lab.addresses.vip}`,
+      `no single node holds ${lab.addresses.vip}${expected ? ` (expected ${expected})` : ''}`,
     );
   }
   progress(`VIP ${lab.addresses.vip} held by ${holder.name} after ${Math.round(performance.now() - t0)} ms`);

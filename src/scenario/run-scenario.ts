@@ -112,6 +112,7 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
           renderPostgresInit({ nodes: nodeHosts(a, nodeNames), layout: scenario.topology.storage }).sql,
       },
       nopreempt: !scenario.topology.keepalived.preempt,
+      selfFence: scenario.topology.keepalived.selfFence,
       proxy,
       logsDir: join(run.dir, 'logs'),
       onProgress: progress,
