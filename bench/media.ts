@@ -1,6 +1,10 @@
 // Media benchmark: N concurrent calls of two-way RTP on loopback; CPU, loss, false gaps, gap measurement error.
-// Usage: npx tsx bench/media.ts [--seconds 30] [--calls 50,200,500] [--tick-ms 10]
+// Usage: npx tsx bench/media.ts [--seconds 30] [--calls 50,200,500] [--tick-ms 10] [--no-floor]
+// Each run is followed by a floor run: the same sockets and packet rate through bare node:dgram (no identity,
+// no measurement), i.e. what the kernel and node cost before any of our code, on the machine as loaded now.
 
+import dgram from 'node:dgram';
+import { loadavg } from 'node:os';
 import type { EventDraft } from '../src/common/event.js';
 import { EventKind } from '../src/common/event-kinds.js';
 import { delay } from '../src/common/wait.js';
@@ -21,6 +25,8 @@ interface RunResult {
   calls: number;
   seconds: number;
   cpuPctOfOneCore: number;
+  /** Kernel share of cpuPctOfOneCore (system time): sendmsg/recvmsg on loopback, conntrack included. */
+  cpuSysPctOfOneCore: number;
   cpuMsPerCallPerSecond: number;
   /** CPU per packet sent or received (us): comparable across runs even when a starved worker skips slots. */
   cpuUsPerPacket: number;
@@ -46,6 +52,10 @@ interface RunResult {
   injectedGapsWithLocalStall: number;
   workerMaxStallMs: number;
   mainLoopDelayP99Ms: number;
+  /** 1-minute load average at the end of the run (2 cores: above 2, the machine was oversubscribed). */
+  load1: number;
+  /** Bare node:dgram at the same rate, extrapolated to the full schedule (NaN with --no-floor). */
+  floorPctAtFullRate: number;
 }
 
 function arg(name: string, fallback: string): string {
@@ -154,6 +164,7 @@ async function run(calls: number, seconds: number, tickMs: number): Promise<RunR
     calls,
     seconds,
     cpuPctOfOneCore: round((100 * cpuMs) / wallMs),
+    cpuSysPctOfOneCore: round((100 * cpu.system) / 1000 / wallMs),
     cpuMsPerCallPerSecond: round(cpuMs / calls / (wallMs / 1000), 3),
     cpuUsPerPacket: round((cpuMs * 1000) / packetsHandled, 2),
     // What the measured cost per packet comes to at the full schedule (each call: 2 x 50 sent + received).
@@ -173,7 +184,52 @@ async function run(calls: number, seconds: number, tickMs: number): Promise<RunR
     injectedGapsWithLocalStall: stalledInjections,
     workerMaxStallMs: round(health.worker.maxStallMs),
     mainLoopDelayP99Ms: round(health.main.loopDelayP99Ms),
+    load1: round(loadavg()[0] ?? Number.NaN, 2),
+    floorPctAtFullRate: Number.NaN,
   };
+}
+
+/**
+ * The floor: 2 x calls sockets in pairs, each sending a 172-byte datagram to its partner every ptime from a
+ * drift-free tick, receiving with a no-op listener. Returns CPU % per full schedule (extrapolated per packet).
+ */
+async function floorRun(calls: number, seconds: number, tickMs: number): Promise<number> {
+  const lookup = (address: string, _f: unknown, cb: (e: null, a: string, f: number) => void) =>
+    cb(null, address, 4);
+  const sockets: dgram.Socket[] = [];
+  let packets = 0;
+  for (let i = 0; i < calls * 2; i++) {
+    const socket = dgram.createSocket({ type: 'udp4', lookup: lookup as never });
+    socket.on('message', () => {
+      packets++;
+    });
+    await new Promise<void>((resolve) => socket.bind(0, IP, resolve));
+    sockets.push(socket);
+  }
+  const ports = sockets.map((s) => s.address().port);
+  const packet = Buffer.alloc(172, 0xff);
+  const start = performance.now();
+  const next = sockets.map((_, i) => start + (i * PTIME_MS) / sockets.length);
+  const timer = setInterval(() => {
+    const now = performance.now();
+    for (let i = 0; i < sockets.length; i++) {
+      for (let due = next[i] ?? now; due <= now; due += PTIME_MS) {
+        sockets[i]?.send(packet, ports[i ^ 1] ?? 0, IP);
+        packets++;
+        next[i] = due + PTIME_MS;
+      }
+    }
+  }, tickMs);
+  await delay(1_000);
+  const cpu0 = process.cpuUsage();
+  const packets0 = packets;
+  await delay(seconds * 1000);
+  const cpu = process.cpuUsage(cpu0);
+  const handled = packets - packets0;
+  clearInterval(timer);
+  for (const s of sockets) s.close();
+  const usPerPacket = (cpu.user + cpu.system) / handled;
+  return round(usPerPacket * calls * 200 * 1e-4);
 }
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
@@ -183,12 +239,14 @@ async function main(): Promise<void> {
   const seconds = Number(arg('seconds', '30'));
   const callCounts = arg('calls', '50,200,500').split(',').map(Number);
   const tickMs = Number(arg('tick-ms', '10'));
+  const withFloor = !process.argv.includes('--no-floor');
   if (!(seconds > 0) || callCounts.some((n) => !(n > 0)) || !(tickMs >= 1 && tickMs <= 20)) {
     throw new Error('usage: bench/media.ts [--seconds N>0] [--calls 50,200,500] [--tick-ms 10]');
   }
   const results: RunResult[] = [];
   for (const calls of callCounts) {
     const r = await run(calls, seconds, tickMs);
+    if (withFloor) r.floorPctAtFullRate = await floorRun(calls, Math.min(seconds, 10), tickMs);
     results.push(r);
     console.error(`done: ${calls} calls`);
   }
@@ -196,10 +254,12 @@ async function main(): Promise<void> {
     'calls',
     'seconds',
     'cpuPctOfOneCore',
+    'cpuSysPctOfOneCore',
     'cpuMsPerCallPerSecond',
     'cpuUsPerPacket',
     'sendRatePct',
     'cpuPctAtFullRate',
+    'floorPctAtFullRate',
     'packetsSent',
     'packetsReceived',
     'packetsLost',
@@ -214,6 +274,7 @@ async function main(): Promise<void> {
     'sendSkipped',
     'workerMaxStallMs',
     'mainLoopDelayP99Ms',
+    'load1',
   ];
   console.log(cols.join(' | '));
   for (const r of results) console.log(cols.map((c) => String(r[c]).padStart(c.length)).join(' | '));

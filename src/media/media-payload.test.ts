@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { linearToPcmu, MediaPayload, PAYLOAD_BYTES } from './media-payload.js';
+import { linearToPcmu, type MediaIdentity, MediaPayload, PAYLOAD_BYTES } from './media-payload.js';
 
 describe('MediaPayload', () => {
   it('round-trips the identity of a packet', () => {
@@ -51,5 +51,17 @@ describe('MediaPayload', () => {
     expect(linearToPcmu(-1)).toBe(0x7f);
     expect(linearToPcmu(32767)).toBe(0x80);
     expect(linearToPcmu(-32768)).toBe(0x00);
+  });
+
+  it('reads into a kept object, packet after packet, and refuses foreign audio', () => {
+    const out = { callKey: 0, side: 'caller' as const, seq: 0, sendMs: 0 } as MediaIdentity;
+    const buf = Buffer.alloc(PAYLOAD_BYTES);
+    MediaPayload.write(buf, 0, { callKey: 9, side: 'callee', seq: 5, sendMs: 100 });
+    expect(MediaPayload.readInto(buf, 0, out)).toBe(true);
+    expect(out).toEqual({ callKey: 9, side: 'callee', seq: 5, sendMs: 100 });
+    MediaPayload.stamp(buf, 0, 6, 120);
+    expect(MediaPayload.readInto(buf, 0, out)).toBe(true);
+    expect(out).toEqual({ callKey: 9, side: 'callee', seq: 6, sendMs: 120 });
+    expect(MediaPayload.readInto(Buffer.alloc(PAYLOAD_BYTES, 0xff), 0, out)).toBe(false);
   });
 });

@@ -78,16 +78,24 @@ export const MediaPayload = {
 
   /** Reads the identity at offset, or undefined when the payload is not ours (or damaged). */
   read(buf: Buffer, offset: number): MediaIdentity | undefined {
-    if (buf.length < offset + IDENTITY_BYTES) return undefined;
-    if (buf.readUInt32BE(offset) !== MAGIC || buf[offset + 9] !== VERSION) return undefined;
-    if (buf.readUInt16BE(offset + 22) !== checksum(buf, offset, offset + 22)) return undefined;
+    const id: MediaIdentity = { callKey: 0, side: 'caller', seq: 0, sendMs: 0 };
+    return MediaPayload.readInto(buf, offset, id) ? id : undefined;
+  },
+
+  /**
+   * Like read(), into an object the caller keeps (the receive hot path: no object per packet).
+   * Returns false, leaving out in any state, when the payload is not ours (or damaged).
+   */
+  readInto(buf: Buffer, offset: number, out: MediaIdentity): boolean {
+    if (buf.length < offset + IDENTITY_BYTES) return false;
+    if (buf.readUInt32BE(offset) !== MAGIC || buf[offset + 9] !== VERSION) return false;
+    if (buf.readUInt16BE(offset + 22) !== checksum(buf, offset, offset + 22)) return false;
     const sideByte = buf[offset + 8];
-    if (sideByte !== 0 && sideByte !== 1) return undefined;
-    return {
-      callKey: buf.readUInt32BE(offset + 4),
-      side: sideByte === 0 ? 'caller' : 'callee',
-      seq: buf.readUInt32BE(offset + 10),
-      sendMs: buf.readDoubleBE(offset + 14),
-    };
+    if (sideByte !== 0 && sideByte !== 1) return false;
+    out.callKey = buf.readUInt32BE(offset + 4);
+    out.side = sideByte === 0 ? 'caller' : 'callee';
+    out.seq = buf.readUInt32BE(offset + 10);
+    out.sendMs = buf.readDoubleBE(offset + 14);
+    return true;
   },
 } as const;

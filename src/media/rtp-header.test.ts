@@ -35,4 +35,25 @@ describe('RtpHeader', () => {
     rtcp[1] = 200; // sender report
     expect(RtpHeader.parse(rtcp)).toBeUndefined();
   });
+
+  it('finds the payload offset without building a header object, refusing what parse refuses', () => {
+    const buf = Buffer.alloc(172);
+    RtpHeader.write(buf, { payloadType: 0, marker: false, seq: 1, timestamp: 2, ssrc: 0xfeedf00d });
+    expect(RtpHeader.payloadOffset(buf)).toBe(12);
+    expect(RtpHeader.ssrc(buf)).toBe(0xfeedf00d);
+    const withExtension = Buffer.from([
+      0x90, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 9, 0xbe, 0xde, 0, 2, 1, 2, 3, 4, 5, 6, 7, 8, 9,
+    ]);
+    expect(RtpHeader.payloadOffset(withExtension)).toBe(24);
+    const rtcp = Buffer.alloc(28);
+    rtcp[0] = 0x80;
+    rtcp[1] = 201;
+    expect(RtpHeader.payloadOffset(rtcp)).toBe(-1);
+    const overPadded = Buffer.alloc(20);
+    overPadded[0] = 0xa0; // P=1, padding count in the last byte larger than the payload
+    overPadded[19] = 9;
+    expect(RtpHeader.payloadOffset(overPadded)).toBe(-1);
+    expect(RtpHeader.parse(overPadded)).toBeUndefined();
+    expect(RtpHeader.payloadOffset(Buffer.alloc(11, 0x80))).toBe(-1);
+  });
 });

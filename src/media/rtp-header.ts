@@ -36,20 +36,10 @@ export const RtpHeader = {
 
   /** Parses a datagram's header, or undefined when it is not RTP version 2 or is truncated. */
   parse(buf: Buffer): RtpHeaderFields | undefined {
-    if (buf.length < RTP_HEADER_BYTES) return undefined;
-    const b0 = buf[0] ?? 0;
-    if (b0 >> 6 !== 2) return undefined;
+    const offset = RtpHeader.payloadOffset(buf);
+    if (offset < 0) return undefined;
     const b1 = buf[1] ?? 0;
-    // RTCP shares ports in some setups (rtcp-mux); its packet types 200-204 look like PT 72-76 with marker.
-    if ((b1 & 0x7f) >= 72 && (b1 & 0x7f) <= 76) return undefined;
-    let offset = RTP_HEADER_BYTES + 4 * (b0 & 0x0f);
-    if (b0 & 0x10) {
-      if (buf.length < offset + 4) return undefined;
-      offset += 4 + 4 * buf.readUInt16BE(offset + 2);
-    }
-    let end = buf.length;
-    if (b0 & 0x20) end -= buf[buf.length - 1] ?? 0;
-    if (end < offset) return undefined;
+    const end = (buf[0] ?? 0) & 0x20 ? buf.length - (buf[buf.length - 1] ?? 0) : buf.length;
     return {
       payloadType: b1 & 0x7f,
       marker: (b1 & 0x80) !== 0,
@@ -59,5 +49,31 @@ export const RtpHeader = {
       payloadOffset: offset,
       payloadLength: end - offset,
     };
+  },
+
+  /**
+   * Where the payload starts (after CSRCs and any header extension), or -1 when the datagram is not RTP
+   * version 2, is RTCP, or is truncated. The receive hot path: no object per packet.
+   */
+  payloadOffset(buf: Buffer): number {
+    const length = buf.length;
+    if (length < RTP_HEADER_BYTES) return -1;
+    const b0 = buf[0] ?? 0;
+    if (b0 >> 6 !== 2) return -1;
+    // RTCP shares ports in some setups (rtcp-mux); its packet types 200-204 look like PT 72-76 with marker.
+    const pt = (buf[1] ?? 0) & 0x7f;
+    if (pt >= 72 && pt <= 76) return -1;
+    let offset = RTP_HEADER_BYTES + 4 * (b0 & 0x0f);
+    if (b0 & 0x10) {
+      if (length < offset + 4) return -1;
+      offset += 4 + 4 * (((buf[offset + 2] ?? 0) << 8) | (buf[offset + 3] ?? 0));
+    }
+    const padding = b0 & 0x20 ? (buf[length - 1] ?? 0) : 0;
+    return offset <= length - padding ? offset : -1;
+  },
+
+  /** The SSRC of a datagram that payloadOffset() accepted. */
+  ssrc(buf: Buffer): number {
+    return buf.readUInt32BE(8);
   },
 } as const;

@@ -33,4 +33,12 @@ describe('StallLog', () => {
     expect(log.totalStallMs).toBe(200);
     expect(log.maxStallMs).toBe(150);
   });
+
+  it('counts only the windows inside an interval among thousands of older ones', () => {
+    const log = new StallLog(10, 15, 1e9);
+    for (let i = 0; i < 5_000; i++) log.add({ startMs: i * 100, endMs: i * 100 + 30 });
+    expect(log.overlapMs(499_810, 499_920)).toBe(40); // the ends of the last two windows
+    expect(log.overlapMs(250_000, 250_230)).toBe(90); // three whole windows in the middle
+    expect(log.overlapMs(-100, 10)).toBe(10);
+  });
 });

@@ -90,7 +90,11 @@ export class StallLog {
   /** Milliseconds of [startMs, endMs) covered by recorded stalls. */
   overlapMs(startMs: number, endMs: number): number {
     let covered = 0;
-    for (const w of this.windows) {
+    // Windows are sorted and disjoint: walk back from the newest and stop at the first that ends before
+    // startMs (after one stall every stream asks, and a starved worker keeps thousands of windows).
+    for (let i = this.windows.length - 1; i >= 0; i--) {
+      const w = this.windows[i];
+      if (w === undefined || w.endMs <= startMs) break;
       const from = Math.max(startMs, w.startMs);
       const to = Math.min(endMs, w.endMs);
       if (to > from) covered += to - from;

@@ -1,7 +1,7 @@
 // The receiving half of one stream: classifies each datagram and turns it into counters and observations.
 import type { CallSide } from '../common/event-kinds.js';
 import { GapTracker, type GapTrackerOptions } from './gap-tracker.js';
-import { MediaPayload } from './media-payload.js';
+import { type MediaIdentity, MediaPayload } from './media-payload.js';
 import { RtpHeader } from './rtp-header.js';
 import { SourceTracker } from './source-tracker.js';
 import type { StallLog } from './stall-log.js';
@@ -38,6 +38,8 @@ export class StreamReceiver {
   private readonly gaps: GapTracker;
   private readonly sources: SourceTracker;
   private readonly crossedSeen = new Set<number>();
+  /** The identity of the datagram in hand, overwritten per packet. */
+  private readonly id: MediaIdentity = { callKey: 0, side: 'caller', seq: 0, sendMs: 0 };
 
   constructor(
     private readonly opts: StreamReceiverOptions,
@@ -53,17 +55,18 @@ export class StreamReceiver {
   /** Handles one datagram that arrived at atMs from ip:port. */
   receive(buf: Buffer, ip: string, port: number, atMs: number): void {
     const c = this.counters;
-    const rtp = RtpHeader.parse(buf);
-    if (rtp === undefined) {
+    const offset = RtpHeader.payloadOffset(buf);
+    if (offset < 0) {
       c[Counter.malformed]! += 1;
       return;
     }
-    const id = MediaPayload.read(buf, rtp.payloadOffset);
-    if (id === undefined) {
+    const id = this.id;
+    if (!MediaPayload.readInto(buf, offset, id)) {
       c[Counter.unknown]! += 1;
       return;
     }
-    const source = this.sourceOf(ip, port, rtp.ssrc);
+    const ssrc = RtpHeader.ssrc(buf);
+    const source = this.sourceOf(ip, port, ssrc);
     const expect = this.opts.expect;
     if (id.callKey !== expect.callKey || id.side !== expect.side) {
       c[Counter.crossed]! += 1;
@@ -75,7 +78,7 @@ export class StreamReceiver {
       return;
     }
     const seen = this.sources.feed(this.lastKey, atMs);
-    if (seen?.kind === 'started') this.emit({ kind: 'started', atMs, source, ssrc: rtp.ssrc });
+    if (seen?.kind === 'started') this.emit({ kind: 'started', atMs, source, ssrc });
     else if (seen?.kind === 'changed') {
       c[Counter.sourceChanges]! += 1;
       this.emit({ kind: 'source-changed', atMs, from: seen.from, to: seen.to, silenceMs: seen.silenceMs });

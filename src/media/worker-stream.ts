@@ -25,7 +25,8 @@ export interface WorkerContext {
 /** One stream inside the worker: its socket, its send state and its receiver. */
 export class WorkerStream {
   readonly counters: Float64Array;
-  private readonly template: Buffer;
+  /** The stream's packet: written once, its per-packet fields stamped before each send. */
+  private readonly packet: Buffer;
   readonly receiver: StreamReceiver;
   schedule: SendSchedule | undefined;
   remoteIp = '';
@@ -54,16 +55,16 @@ export class WorkerStream {
   ) {
     const { config, stalls } = ctx;
     this.counters = counterSlot(config.counters, slot);
-    // Everything constant about this stream's packets, written once; each packet copies and stamps it.
-    this.template = Buffer.alloc(RTP_HEADER_BYTES + PAYLOAD_BYTES);
-    RtpHeader.write(this.template, {
+    // Everything constant about this stream's packets, written once; each packet is stamped in place.
+    this.packet = Buffer.alloc(RTP_HEADER_BYTES + PAYLOAD_BYTES);
+    RtpHeader.write(this.packet, {
       payloadType: PT_PCMU,
       marker: false,
       seq: 0,
       timestamp: 0,
       ssrc: this.ssrc,
     });
-    MediaPayload.write(this.template, RTP_HEADER_BYTES, { callKey, side, seq: 0, sendMs: 0 });
+    MediaPayload.write(this.packet, RTP_HEADER_BYTES, { callKey, side, seq: 0, sendMs: 0 });
     this.receiver = new StreamReceiver(
       {
         expect,
@@ -99,9 +100,11 @@ export class WorkerStream {
       if (pause) pause.slots++;
       return;
     }
-    const buf = Buffer.allocUnsafe(RTP_HEADER_BYTES + PAYLOAD_BYTES);
-    this.template.copy(buf);
-    if (this.first) buf[1] = 0x80 | PT_PCMU; // marker: first packet of the stream
+    // One buffer per stream, stamped in place: a send the kernel took at once (always on loopback) is done
+    // with it on return; while libuv still queues one (send buffer full), it is copied instead.
+    let buf = this.packet;
+    if (this.socket.getSendQueueCount() > 0) buf = Buffer.from(buf);
+    buf[1] = this.first ? 0x80 | PT_PCMU : PT_PCMU; // marker: first packet of the stream
     buf.writeUInt16BE(this.rtpSeq, 2);
     buf.writeUInt32BE(this.rtpTimestamp, 4);
     MediaPayload.stamp(buf, RTP_HEADER_BYTES, seq, deadlineMs);
