@@ -216,7 +216,7 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
   writeRunJson(run.dir, RunFiles.results, results);
   const meta: RunMeta = {
     implementation,
-    proxy: farm ? proxyName : `${scenario.topology.proxy} (not in this topology)`,
+    proxy: farm ? proxyName : `${opts.proxy?.kind ?? scenario.topology.proxy} (not in this topology)`,
     seed,
     startedAt: started.toISOString(),
     finishedAt: new Date().toISOString(),
