@@ -51,4 +51,19 @@ describe('scenario validation', () => {
       }),
     ).toThrow(/exactly 2 nodes/);
   });
+
+  it('takes conference rooms of 2 or more members, and a split migration only where it can happen', () => {
+    expect(parseScenario(minimal).calls.conferenceSize).toBe(3);
+    expect(() => parseScenario({ ...minimal, calls: { conferenceSize: 1 } })).toThrow(
+      /calls\.conferenceSize/,
+    );
+    const split = { step: 'failover', action: 'migrate', splitUnits: true } as const;
+    expect(defineScenario({ name: 'x', steps: [split] }).steps[0]).toMatchObject({ splitUnits: true });
+    expect(() => defineScenario({ name: 'x', steps: [{ ...split, action: 'controller' }] })).toThrow(
+      /steps\.0\.splitUnits: only with action 'migrate'/,
+    );
+    expect(() => defineScenario({ name: 'x', topology: { freeswitchNodes: 2 }, steps: [split] })).toThrow(
+      /at least 3 nodes/,
+    );
+  });
 });

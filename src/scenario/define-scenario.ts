@@ -38,6 +38,13 @@ function checkStepsAgainstTopology(s: Scenario, source: string): void {
       throw new ScenarioConfigError(source, `steps.${i}.probability: required for a loss fault`);
     if (step.step === 'fault' && step.fault === 'delay' && step.delayMs === undefined)
       throw new ScenarioConfigError(source, `steps.${i}.delayMs: required for a delay fault`);
+    if (step.step === 'failover' && step.splitUnits && step.action !== 'migrate')
+      throw new ScenarioConfigError(source, `steps.${i}.splitUnits: only with action 'migrate'`);
+    if (step.step === 'failover' && step.splitUnits && s.topology.freeswitchNodes < 3)
+      throw new ScenarioConfigError(
+        source,
+        `steps.${i}.splitUnits: a split needs two survivors, so at least 3 nodes (has ${s.topology.freeswitchNodes})`,
+      );
   });
   if (s.topology.kind === 'keepalived' && s.topology.freeswitchNodes !== 2)
     throw new ScenarioConfigError(
