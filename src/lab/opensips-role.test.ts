@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { FreeswitchRole } from './freeswitch-role.js';
 import { labAddresses } from './lab-addresses.js';
 import { topologyStages } from './lab-topology.js';
-import { opensipsDispatcherSql, opensipsHost, renderOpensipsCfg } from './opensips-role.js';
+import {
+  opensipsDispatcherSql,
+  opensipsFrTimeoutS,
+  opensipsHost,
+  renderOpensipsCfg,
+} from './opensips-role.js';
 import { Wait } from './wait.js';
 
 const a = labAddresses(7, 2);
@@ -20,7 +25,9 @@ describe('opensips.cfg', () => {
     expect(cfg).toContain('mpath="@MODULES_DIR@"');
   });
   it('fails over in whole seconds, latches ports on every rtpengine_manage, drops the Route without ;lr', () => {
-    expect(cfg).toContain('modparam("tm", "fr_timeout", 3)');
+    // 2.5 s at least, on OpenSIPS's 1 s tick
+    expect(cfg).toContain('modparam("tm", "fr_timeout", 4)');
+    expect(opensipsFrTimeoutS(2_000)).toBe(3);
     const manage = cfg.match(/rtpengine_manage\("[^"]*"\)/g) ?? [];
     expect(manage).toHaveLength(2);
     for (const m of manage) expect(m).toContain('port-latching');

@@ -57,14 +57,21 @@ export function opensipsDispatcherSql(addresses: LabAddresses): string {
   ].join('\n');
 }
 
+/**
+ * tm's fr_timeout for "no response within frTimerMs": OpenSIPS counts it in whole seconds on a 1 s tick, so a
+ * timer of N s fires N-1 to N s after the request. One second more keeps the wait at least frTimerMs, as
+ * Kamailio's ms timer does: a node slowed down by load (100 Trying after 750 ms was seen) must not lose a call
+ * to a premature failover.
+ */
+export const opensipsFrTimeoutS = (frTimerMs: number): number => Math.ceil(frTimerMs / 1_000) + 1;
+
 /** The rendered opensips.cfg (before start.sh fills @MODULES_DIR@ in the container). */
 export function renderOpensipsCfg(addresses: LabAddresses, options: KamailioOptions = {}): string {
   return renderLabTemplate('opensips/opensips.cfg', {
     PROXY_IP: addresses.proxy,
     RTPENGINE_IP: addresses.rtpengine,
     DB_URL: opensipsDbUrl(addresses),
-    // tm's fr_timeout counts whole seconds
-    FR_TIMEOUT_S: Math.max(1, Math.ceil((options.frTimerMs ?? 2_000) / 1_000)),
+    FR_TIMEOUT_S: opensipsFrTimeoutS(options.frTimerMs ?? 2_000),
     DS_PING_INTERVAL_S: options.probeIntervalS ?? 1,
   });
 }
