@@ -114,21 +114,36 @@ describe('connection killed mid-move (real PostgreSQL)', () => {
     const db = await freshDb(rows);
     const super_ = new pg.Client(pgHost.config('postgres', db));
     await super_.connect();
-    // the rewritten legs, prepared once; no version check since every trial re-inserts the rows
+    // the rewritten legs, prepared once (with recipes, made for a placeholder version); every trial
+    // re-inserts the rows, so even trials ship the rewritten XML (no version), odd ones the recipes,
+    // for the row versions of that trial
     const hosts = HOSTS;
     const plan = planMigration({ legs: parseRecoveryRows(rows).legs, from: 'a', to: 'b' });
     const { batches } = prepareMove({
       plan,
-      rows,
+      rows: rows.map((r) => ({ ...r, version: 'any' })),
       source: hosts[0]!,
       targets: [hosts[1]!],
       occupiedPorts: new Map(),
     });
-    const legs: MoveLeg[] = batches.get('b')!.flatMap((b) => b.legs);
-    expect(legs).toHaveLength(200);
+    const prepared: MoveLeg[] = batches.get('b')!.flatMap((b) => b.legs);
+    expect(prepared).toHaveLength(200);
+    expect(prepared.every((l) => l.recipe !== undefined)).toBe(true);
+    let legs: MoveLeg[] = [];
+    const chooseLegs = async (trial: number) => {
+      if (trial % 2 === 0) {
+        legs = prepared.map((l) => ({ ...l, version: undefined }));
+        return;
+      }
+      const v = await super_.query<{ uuid: string; v: string }>(
+        'SELECT uuid, xmin::text AS v FROM fs_a.recovery',
+      );
+      const version = new Map(v.rows.map((x) => [x.uuid, x.v]));
+      legs = prepared.map((l) => ({ ...l, version: version.get(l.uuid) }));
+    };
     const md5 = (s: string) => createHash('md5').update(s).digest('hex');
     const original = new Map(rows.map((r) => [r.uuid, md5(r.metadata)]));
-    const rewritten = new Map(legs.map((l) => [l.uuid, md5(l.metadata)]));
+    const rewritten = new Map(prepared.map((l) => [l.uuid, md5(l.metadata)]));
 
     const reset = async () => {
       await super_.query('TRUNCATE fs_a.recovery, fs_b.recovery');
@@ -165,11 +180,14 @@ describe('connection killed mid-move (real PostgreSQL)', () => {
     };
 
     await reset();
+    await chooseLegs(1); // the faster path: kills land in both
     const calibration = await oneMove(undefined);
     expect(calibration.outcome).toBe('done');
     let killedMidMove = 0;
+    let killedRecipe = 0;
     for (let trial = 0; trial < 50; trial++) {
       await reset();
+      await chooseLegs(trial);
       const { outcome } = await oneMove(Math.random() * calibration.ms * 0.8);
       const where = await whereIs(db);
       expectWholeAndOnce(where, rows);
@@ -183,6 +201,7 @@ describe('connection killed mid-move (real PostgreSQL)', () => {
       const expected = side === 'a' ? original : rewritten;
       for (const r of check.rows) expect(r.md5, `trial ${trial} ${r.uuid}`).toBe(expected.get(r.uuid));
       if (outcome === 'killed' && side === 'a') killedMidMove++;
+      if (outcome === 'killed' && side === 'a' && trial % 2 === 1) killedRecipe++;
       if (outcome === 'done') expect(side).toBe('b');
       // retry with a fresh connection finishes the job exactly once
       const store = RecoveryStore.connect(pgHost.config('zerodrop', db));
@@ -198,9 +217,10 @@ describe('connection killed mid-move (real PostgreSQL)', () => {
     }
     await super_.end();
     console.log(
-      `kill trials: ${killedMidMove}/50 killed inside the move transaction (move ~${Math.round(calibration.ms)} ms)`,
+      `kill trials: ${killedMidMove}/50 killed inside the move transaction (${killedRecipe} of them with recipes; move ~${Math.round(calibration.ms)} ms)`,
     );
     // the kills must really have landed inside the transaction, not only before or after it
     expect(killedMidMove).toBeGreaterThanOrEqual(10);
+    expect(killedRecipe).toBeGreaterThanOrEqual(3);
   });
 });

@@ -9,8 +9,9 @@ import { parseRecoveryRow, parseRecoveryRows } from '../src/recovery/parse-recov
 import { planMigration } from '../src/recovery/plan-migration.js';
 import { prepareMove } from '../src/recovery/prepare-move.js';
 import type { RecoveryRow } from '../src/recovery/recovery-row.js';
-import { RecoveryStore } from '../src/recovery/recovery-store.js';
+import { RECIPE_SEPARATOR, RecoveryStore } from '../src/recovery/recovery-store.js';
 import { renderPostgresInit } from '../src/recovery/render-postgres-init.js';
+import { applyRecipe } from '../src/recovery/rewrite-recipe.js';
 import { type HostPostgres, startHostPostgres } from './support/host-postgres.js';
 import {
   fixtureHosts,
@@ -132,6 +133,66 @@ describe('migrateCalls (per-node layout, real PostgreSQL)', () => {
       expect(second.map((o) => o.outcome)).toEqual(Array(18).fill('already'));
       expect(await rows('fs_b')).toHaveLength(19);
       expect(await rows('fs_a')).toHaveLength(0);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('ships recipes, not XML: the database rewrites its own row byte for byte as the verified rewrite', async () => {
+    const { store, rows, db } = await freshStore();
+    try {
+      const hosts = await store.listHosts();
+      const [a, b] = [hosts.find((h) => h.node === 'a')!, hosts.find((h) => h.node === 'b')!];
+      const read = await store.listRows('a');
+      const plan = planMigration({ legs: parseRecoveryRows(read).legs, from: 'a', to: 'b' });
+      const { batches } = prepareMove({
+        plan,
+        rows: read,
+        source: a,
+        targets: [b],
+        occupiedPorts: new Map(),
+      });
+      const legs = batches.get('b')!.flatMap((x) => x.legs);
+      expect(legs.every((l) => l.recipe !== undefined && l.version !== undefined)).toBe(true);
+      // the XML the store would ship is garbage here: only the recipe can produce the right rows
+      const out = await store.moveUnits(
+        'a',
+        'b',
+        legs.map((l) => ({ ...l, metadata: '<not-shipped/>' })),
+      );
+      expect(out.map((o) => o.outcome)).toEqual(Array(18).fill('moved'));
+      const onB = new Map((await rows('fs_b')).map((r) => [r.uuid, r]));
+      for (const l of legs) expect(onB.get(l.uuid)?.metadata, l.uuid).toBe(l.metadata);
+      await withClient(pgHost.config('zerodrop', db), async (c) => {
+        // PostgreSQL's replace() and applyRecipe agree on overlaps, chains and '$'
+        for (const [text, recipe] of [
+          ['aaa', [['aa', 'b']]],
+          [
+            'x1y1',
+            [
+              ['1', '2'],
+              ['2', '3'],
+            ],
+          ],
+          ['$&', [['$&', '$$']]],
+        ] as const) {
+          const r = await c.query<{ m: string }>('SELECT zerodrop.apply_recipe($1, $2) AS m', [
+            text,
+            recipe.flat().join(RECIPE_SEPARATOR),
+          ]);
+          expect(r.rows[0]!.m).toBe(applyRecipe(text, recipe));
+        }
+        // a recipe without the row version it was made for is refused
+        await expect(
+          c.query("SELECT * FROM zerodrop.move_units('a', 'b', $1, $2, $3, $4, '', $5)", [
+            ['u'],
+            [legs[0]!.uuid],
+            [null],
+            [null],
+            legs[0]!.recipe!.flat().join(RECIPE_SEPARATOR),
+          ]),
+        ).rejects.toThrow(/a recipe a version/);
+      });
     } finally {
       await store.close();
     }

@@ -18,4 +18,11 @@ CREATE INDEX IF NOT EXISTS recovery4 ON {{schema}}.recovery (runtime_uuid);
 -- deletes one tuple per leg rather than three plus TOAST index entries.
 ALTER TABLE {{schema}}.recovery ALTER COLUMN metadata SET COMPRESSION lz4;
 ALTER TABLE {{schema}}.recovery ALTER COLUMN metadata SET STORAGE MAIN;
+-- PLAIN for the short columns (at most 255 characters each): a row is still over the 2 kB toast
+-- threshold after compressing the XML, and PostgreSQL would then push every EXTENDED column out to the
+-- TOAST table, uuid included — each uuid lookup, hash and index insert of a move (or of FreeSWITCH)
+-- would read it back from there.
+ALTER TABLE {{schema}}.recovery ALTER COLUMN runtime_uuid SET STORAGE PLAIN,
+    ALTER COLUMN technology SET STORAGE PLAIN, ALTER COLUMN profile_name SET STORAGE PLAIN,
+    ALTER COLUMN hostname SET STORAGE PLAIN, ALTER COLUMN uuid SET STORAGE PLAIN;
 ALTER TABLE {{schema}}.recovery OWNER TO {{owner}};

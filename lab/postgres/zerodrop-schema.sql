@@ -18,14 +18,42 @@ CREATE TABLE IF NOT EXISTS zerodrop.hosts (
 );
 ALTER TABLE zerodrop.hosts OWNER TO {{controller}};
 
+-- zerodrop.apply_recipe: the target's metadata from the source's, by a list of literal replacements
+-- (old1 U+001F new1 U+001F old2 U+001F new2 ...), applied in order with replace(), each to every occurrence.
+-- src/recovery/rewrite-recipe.ts builds a recipe only after checking, on the very row it read, that these
+-- replacements give exactly the verified rewrite; move_units applies it only to that row version.
+CREATE OR REPLACE FUNCTION zerodrop.apply_recipe(p_metadata text, p_recipe text)
+RETURNS text
+LANGUAGE plpgsql IMMUTABLE STRICT
+AS $fn$
+DECLARE
+    parts text[] := pg_catalog.string_to_array(p_recipe, pg_catalog.chr(31));
+    m     text := p_metadata;
+BEGIN
+    IF pg_catalog.cardinality(parts) % 2 <> 0 THEN
+        RAISE EXCEPTION 'zerodrop.apply_recipe: % part(s), not pairs', pg_catalog.cardinality(parts);
+    END IF;
+    FOR i IN 1 .. pg_catalog.cardinality(parts) BY 2 LOOP
+        IF parts[i] = '' THEN RAISE EXCEPTION 'zerodrop.apply_recipe: empty text to replace'; END IF;
+        m := pg_catalog.replace(m, parts[i], parts[i + 1]);
+    END LOOP;
+    RETURN m;
+END
+$fn$;
+ALTER FUNCTION zerodrop.apply_recipe(text, text) OWNER TO {{controller}};
+REVOKE ALL ON FUNCTION zerodrop.apply_recipe(text, text) FROM PUBLIC;
+
 -- zerodrop.move_units: move whole migration units of recovery rows from one node's table to another's,
 -- in the caller's single transaction, under one cluster-wide advisory lock. The rows arrive already
--- rewritten for the target (p_metadata, produced and verified by src/recovery/rewrite-recovery-row.ts);
+-- rewritten for the target (produced and verified by src/recovery/rewrite-recovery-row.ts), each leg in
+-- one of two forms: its whole rewritten metadata in p_metadata, or, to spare shipping ~10 kB per leg
+-- both ways, an empty p_metadata entry and a recipe in p_recipe (see zerodrop.apply_recipe) that turns the
+-- source row into it. A recipe leg must give its version (p_version): the recipe holds for that row only.
 -- hostname and profile_name come from the target's hosts row.
 --
--- p_metadata holds the rewritten metadata of every leg, in p_uuid order, joined by U+001E (record separator,
--- which XML 1.0 forbids in a document): one plain text parameter ships ~10 kB x 10k legs much faster than a
--- text[] literal, which the server would have to unescape.
+-- p_metadata and p_recipe hold one entry per leg, in p_uuid order, joined by U+001E (record separator,
+-- which XML 1.0 forbids in a document): one plain text parameter ships much faster than a text[] literal,
+-- which the server would have to unescape.
 --
 -- A unit moves only if every one of its legs is in the source exactly once, unchanged since it was read
 -- (xmin = p_version, when given), absent from the target, and no leg's bridge partner (p_partner) is left
@@ -40,6 +68,7 @@ ALTER TABLE zerodrop.hosts OWNER TO {{controller}};
 --   held       the leg was fine but another leg of its unit was not
 -- The caller must have fenced the source node. Call under READ COMMITTED (the default): after the lock,
 -- each statement sees everything committed before, so a second identical move returns 'already'.
+DROP FUNCTION IF EXISTS zerodrop.move_units(text, text, text[], text[], text[], text[], text);
 CREATE OR REPLACE FUNCTION zerodrop.move_units(
     p_from     text,
     p_to       text,
@@ -47,26 +76,29 @@ CREATE OR REPLACE FUNCTION zerodrop.move_units(
     p_uuid     text[],
     p_version  text[],
     p_partner  text[],
-    p_metadata text)
+    p_metadata text,
+    p_recipe   text)
 RETURNS TABLE (unit text, uuid text, outcome text)
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 -- the planner cannot estimate joins over unnest()ed arrays and costs this far above jit_above_cost;
 -- LLVM compilation then takes seconds, the query itself milliseconds
 SET jit = off
+-- the deleted rows (~4 kB compressed each) pass through one CTE: keep 10k of them in memory, not on disk
+SET work_mem = '64MB'
 AS $fn$
 #variable_conflict use_column
 DECLARE
     src         zerodrop.hosts;
     dst         zerodrop.hosts;
     n           integer := cardinality(p_uuid);
-    metas       text[] := string_to_array(p_metadata, chr(30));
+    -- string_to_array('') is empty, but one leg's empty entry is one element
+    metas       text[] := CASE WHEN p_metadata = '' THEN ARRAY[''] ELSE string_to_array(p_metadata, chr(30)) END;
+    recipes     text[] := CASE WHEN p_recipe = '' THEN ARRAY[''] ELSE string_to_array(p_recipe, chr(30)) END;
     v_units     text[];
     v_uuids     text[];
     v_outcomes  text[];
-    v_moved     boolean[];
-    v_runtime   text[];
-    v_tech      text[];
+    v_seen      text[];
     n_del       bigint;
     n_ins       bigint;
     n_expected  bigint;
@@ -75,16 +107,22 @@ BEGIN
         RAISE EXCEPTION 'zerodrop.move_units: call under READ COMMITTED, not %',
             current_setting('transaction_isolation');
     END IF;
-    IF coalesce(cardinality(p_unit), 0) <> n OR coalesce(cardinality(p_version), 0) <> n
-       OR coalesce(cardinality(p_partner), 0) <> n OR coalesce(cardinality(metas), 0) <> n THEN
-        RAISE EXCEPTION 'zerodrop.move_units: arrays differ in length (unit %, uuid %, version %, partner %, metadata %)',
-            cardinality(p_unit), n, cardinality(p_version), cardinality(p_partner), cardinality(metas);
-    END IF;
     IF n IS NULL OR n = 0 THEN
         RETURN;
     END IF;
+    IF coalesce(cardinality(p_unit), 0) <> n OR coalesce(cardinality(p_version), 0) <> n
+       OR coalesce(cardinality(p_partner), 0) <> n OR coalesce(cardinality(metas), 0) <> n
+       OR coalesce(cardinality(recipes), 0) <> n THEN
+        RAISE EXCEPTION 'zerodrop.move_units: arrays differ in length (unit %, uuid %, version %, partner %, metadata %, recipe %)',
+            cardinality(p_unit), n, cardinality(p_version), cardinality(p_partner), cardinality(metas),
+            cardinality(recipes);
+    END IF;
     IF (SELECT count(DISTINCT u) FROM unnest(p_uuid) u) <> n OR array_position(p_uuid, NULL) IS NOT NULL THEN
         RAISE EXCEPTION 'zerodrop.move_units: uuids must be distinct and not null';
+    END IF;
+    IF EXISTS (SELECT 1 FROM unnest(metas, recipes, p_version) AS x(m, r, v)
+                WHERE (x.m = '') = (x.r = '') OR (x.r <> '' AND x.v IS NULL)) THEN
+        RAISE EXCEPTION 'zerodrop.move_units: each leg needs either metadata or a recipe, and a recipe a version';
     END IF;
 
     -- one move at a time, cluster-wide; released at COMMIT/ROLLBACK
@@ -96,15 +134,15 @@ BEGIN
     IF NOT FOUND THEN RAISE EXCEPTION 'zerodrop.move_units: unknown target node %', p_to; END IF;
     IF src.node = dst.node THEN RAISE EXCEPTION 'zerodrop.move_units: source and target are both %', p_from; END IF;
 
-    -- 1. judge every leg and delete the units that may move. The metadata stays out of this statement:
-    --    a CTE read several times is materialised, and 10k x 10 kB would spill to disk on every read.
+    -- 1. judge every leg. The metadata stays out of this statement: a CTE read several times is
+    --    materialised, and 10k x 10 kB would spill to disk on every read.
     --    $5/$6: in the shared layout both nodes use one table, so rows are told apart by hostname.
     EXECUTE format($q$
         WITH input AS (
             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
                      WITH ORDINALITY AS i(unit, uuid, version, partner, ord)
         ), src AS (
-            SELECT s.ctid AS rid, s.uuid, s.xmin::text AS version
+            SELECT s.uuid, s.xmin::text AS version
               FROM %1$I.recovery s
              WHERE s.uuid = ANY ($2) AND ($5::text IS NULL OR s.hostname = $5)
         ), nsrc AS (
@@ -120,7 +158,7 @@ BEGIN
               JOIN %1$I.recovery s ON s.uuid = i.partner AND ($5::text IS NULL OR s.hostname = $5)
              WHERE i.partner IS NOT NULL AND j.uuid IS NULL
         ), leg AS (
-            SELECT i.ord, i.unit, i.uuid,
+            SELECT i.ord, i.unit, i.uuid, ns.version AS seen,
                    CASE WHEN ns.n IS NULL THEN CASE WHEN d.uuid IS NULL THEN 'missing' ELSE 'already' END
                         WHEN ns.n > 1 THEN 'duplicate'
                         WHEN d.uuid IS NOT NULL THEN 'conflict'
@@ -133,43 +171,50 @@ BEGIN
               LEFT JOIN partner_left pl ON pl.uuid = i.uuid
         ), ok_unit AS (
             SELECT l.unit FROM leg l GROUP BY l.unit HAVING bool_and(l.state = 'ok')
-        ), del AS (
-            DELETE FROM %1$I.recovery s
-             USING src, leg l, ok_unit o
-             WHERE s.ctid = src.rid AND src.uuid = l.uuid AND l.unit = o.unit
-            RETURNING s.uuid, s.runtime_uuid, s.technology
         )
         SELECT array_agg(l.unit ORDER BY l.ord),
                array_agg(l.uuid ORDER BY l.ord),
                array_agg(CASE WHEN o.unit IS NOT NULL THEN 'moved'
                               WHEN l.state = 'ok' THEN 'held'
                               ELSE l.state END ORDER BY l.ord),
-               array_agg(d.uuid IS NOT NULL ORDER BY l.ord),
-               array_agg(d.runtime_uuid ORDER BY l.ord),
-               array_agg(d.technology ORDER BY l.ord),
-               count(d.uuid),
+               array_agg(l.seen ORDER BY l.ord),
                count(o.unit)
           FROM leg l
           LEFT JOIN ok_unit o ON o.unit = l.unit
-          LEFT JOIN del d ON d.uuid = l.uuid
     $q$, src.schema_name, dst.schema_name)
-    INTO v_units, v_uuids, v_outcomes, v_moved, v_runtime, v_tech, n_del, n_expected
+    INTO v_units, v_uuids, v_outcomes, v_seen, n_expected
     USING p_unit, p_uuid, p_version, p_partner,
           CASE WHEN src.schema_name = dst.schema_name THEN src.switchname END,
           CASE WHEN src.schema_name = dst.schema_name THEN dst.switchname END;
 
-    -- 2. insert the deleted legs into the target, rewritten: one streaming pass over the metadata
+    -- 2. delete exactly the row versions judged movable and insert them into the target, rewritten: the
+    --    shipped metadata, or the recipe applied to the deleted row. A row written since step 1 has another
+    --    xmin, is not deleted, and the count check below undoes everything.
     EXECUTE format($q$
-        INSERT INTO %I.recovery (runtime_uuid, technology, profile_name, hostname, uuid, metadata)
-        SELECT x.runtime_uuid, x.technology, $1, $2, x.uuid, x.metadata
-          FROM unnest($3::boolean[], $4::text[], $5::text[], $6::text[], $7::text[])
-               AS x(moved, runtime_uuid, technology, uuid, metadata)
-         WHERE x.moved
-    $q$, dst.schema_name)
-    USING dst.profile, dst.switchname, v_moved, v_runtime, v_tech, v_uuids, metas;
-    GET DIAGNOSTICS n_ins = ROW_COUNT;
+        WITH mv AS (
+            SELECT x.uuid, x.seen, x.meta, x.recipe
+              FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
+                   AS x(uuid, outcome, seen, meta, recipe)
+             WHERE x.outcome = 'moved'
+        ), del AS (
+            DELETE FROM %1$I.recovery s
+             USING mv
+             WHERE s.uuid = mv.uuid AND s.xmin::text = mv.seen AND ($8::text IS NULL OR s.hostname = $8)
+            RETURNING s.uuid, s.runtime_uuid, s.technology, s.metadata
+        ), ins AS (
+            INSERT INTO %2$I.recovery (runtime_uuid, technology, profile_name, hostname, uuid, metadata)
+            SELECT d.runtime_uuid, d.technology, $6, $7, d.uuid,
+                   CASE WHEN mv.meta = '' THEN zerodrop.apply_recipe(d.metadata, mv.recipe) ELSE mv.meta END
+              FROM del d JOIN mv ON mv.uuid = d.uuid
+            RETURNING 1
+        )
+        SELECT (SELECT count(*) FROM del), (SELECT count(*) FROM ins)
+    $q$, src.schema_name, dst.schema_name)
+    INTO n_del, n_ins
+    USING v_uuids, v_outcomes, v_seen, metas, recipes, dst.profile, dst.switchname,
+          CASE WHEN src.schema_name = dst.schema_name THEN src.switchname END;
 
-    -- a row that changed under us between snapshot and delete would split its unit: undo everything
+    -- a row that changed under us between judging and deleting would split its unit: undo everything
     IF n_del <> n_expected OR n_ins <> n_expected THEN
         RAISE EXCEPTION 'zerodrop.move_units: % -> %: expected to move % leg(s), deleted %, inserted %; rolled back',
             p_from, p_to, n_expected, n_del, n_ins;
@@ -177,5 +222,5 @@ BEGIN
     RETURN QUERY SELECT * FROM unnest(v_units, v_uuids, v_outcomes);
 END
 $fn$;
-ALTER FUNCTION zerodrop.move_units(text, text, text[], text[], text[], text[], text) OWNER TO {{controller}};
-REVOKE ALL ON FUNCTION zerodrop.move_units(text, text, text[], text[], text[], text[], text) FROM PUBLIC;
+ALTER FUNCTION zerodrop.move_units(text, text, text[], text[], text[], text[], text, text) OWNER TO {{controller}};
+REVOKE ALL ON FUNCTION zerodrop.move_units(text, text, text[], text[], text[], text[], text, text) FROM PUBLIC;

@@ -6,6 +6,7 @@ import type { NodeHost } from './node-host.js';
 import type { MigrationPlan } from './plan-migration.js';
 import type { RecoveryRow } from './recovery-row.js';
 import type { MoveLeg } from './recovery-store.js';
+import { rewriteRecipe } from './rewrite-recipe.js';
 import { rewriteRecoveryRow } from './rewrite-recovery-row.js';
 
 /** One unit ready to move: its legs rewritten for the target, and the media port each leg gets there. */
@@ -60,14 +61,20 @@ export function prepareMove(input: PrepareMoveInput): {
           unitPorts.set(leg.uuid, port);
           const row = rowByUuid.get(leg.uuid);
           if (!row) throw new RecoveryRowError(leg.uuid, 'no row read for this leg');
-          const out = rewriteRecoveryRow(row, leg, { from: input.source, to: target, mediaPort: port });
-          return {
+          const opts = { from: input.source, to: target, mediaPort: port };
+          const out = rewriteRecoveryRow(row, leg, opts);
+          const moveLeg: MoveLeg = {
             unit: unit.id,
             uuid: leg.uuid,
             version: row.version,
             partner: leg.partnerUuid,
             metadata: out.metadata,
           };
+          // a recipe only holds for the row version it was made from: without a version, ship the XML
+          const recipe =
+            row.version !== undefined ? rewriteRecipe(row.metadata, out.metadata, leg, opts) : undefined;
+          if (recipe !== undefined) moveLeg.recipe = recipe;
+          return moveLeg;
         });
         batch.push({ unit, legs, ports: unitPorts });
       } catch (e) {

@@ -3,6 +3,7 @@ import pg from 'pg';
 import { RecoveryRowError, ScenarioConfigError } from '../common/errors.js';
 import type { NodeHost, NodeState } from './node-host.js';
 import type { RecoveryRow } from './recovery-row.js';
+import type { Recipe } from './rewrite-recipe.js';
 
 /** What happened to one leg in a move (see zerodrop.move_units in lab/postgres/zerodrop-schema.sql). */
 export const LegOutcome = {
@@ -26,6 +27,11 @@ export interface MoveLeg {
   /** Bridge partner uuid, so the database refuses to leave it behind outside the unit. */
   partner: string | undefined;
   metadata: string;
+  /**
+   * The same rewrite as literal replacements of the row read at `version` (see rewrite-recipe.ts): when
+   * given with a version, the database applies it to its own row and `metadata` is not shipped.
+   */
+  recipe?: Recipe;
 }
 
 /** The database's verdict on one leg. */
@@ -129,7 +135,7 @@ export class RecoveryStore {
     client.on('error', onError);
     try {
       const r = await client.query<MoveOutcome>(
-        'SELECT unit, uuid, outcome FROM zerodrop.move_units($1, $2, $3, $4, $5, $6, $7)',
+        'SELECT unit, uuid, outcome FROM zerodrop.move_units($1, $2, $3, $4, $5, $6, $7, $8)',
         [
           from,
           to,
@@ -137,7 +143,7 @@ export class RecoveryStore {
           legs.map((l) => l.uuid),
           legs.map((l) => l.version ?? null),
           legs.map((l) => l.partner ?? null),
-          joinMetadata(legs),
+          ...joinMetadata(legs),
         ],
       );
       return r.rows;
@@ -170,14 +176,27 @@ export class RecoveryStore {
   }
 }
 
-/** Separator of p_metadata in zerodrop.move_units: U+001E, a control character XML 1.0 forbids. */
+/** Separator of p_metadata and p_recipe in zerodrop.move_units: U+001E, a control character XML 1.0 forbids. */
 export const METADATA_SEPARATOR = '\x1e';
+/** Separator of the texts inside one recipe: U+001F, likewise forbidden in XML. */
+export const RECIPE_SEPARATOR = '\x1f';
 
-function joinMetadata(legs: readonly MoveLeg[]): string {
-  for (const l of legs)
-    if (l.metadata.includes(METADATA_SEPARATOR))
-      throw new RecoveryRowError(l.uuid, 'metadata contains U+001E, which XML forbids');
-  return legs.map((l) => l.metadata).join(METADATA_SEPARATOR);
+/** p_metadata and p_recipe: per leg either its rewritten XML or (with a version) its recipe, the other ''. */
+function joinMetadata(legs: readonly MoveLeg[]): [string, string] {
+  const metas: string[] = [];
+  const recipes: string[] = [];
+  for (const l of legs) {
+    const recipe = l.recipe !== undefined && l.version !== undefined ? l.recipe.flat() : undefined;
+    const texts = recipe ?? [l.metadata];
+    for (const t of texts)
+      if (t.includes(METADATA_SEPARATOR) || t.includes(RECIPE_SEPARATOR))
+        throw new RecoveryRowError(l.uuid, 'metadata contains U+001E or U+001F, which XML forbids');
+    if (recipe !== undefined && (recipe.length === 0 || recipe.some((t, i) => i % 2 === 0 && t === '')))
+      throw new RecoveryRowError(l.uuid, 'recipe is empty or replaces an empty text');
+    metas.push(recipe ? '' : l.metadata);
+    recipes.push(recipe ? recipe.join(RECIPE_SEPARATOR) : '');
+  }
+  return [metas.join(METADATA_SEPARATOR), recipes.join(METADATA_SEPARATOR)];
 }
 
 function toHost(h: HostRow): NodeHost {
