@@ -1,40 +1,16 @@
 // `zerodrop image freeswitch --from-prefix DIR`: packs a host-installed FreeSWITCH onto the lab image.
-import { Command } from 'commander';
-import { errorMessage } from '../common/errors.js';
-import { labImageTag } from '../lab/image-build.js';
+import type { Command } from 'commander';
 import { packFreeswitchImage } from './pack/pack-freeswitch-image.js';
+import { packImageCommand } from './pack/pack-image-command.js';
 
 /** The `freeswitch` subcommand, for the lead to mount under `zerodrop image`. */
 export function imageFreeswitchCommand(): Command {
-  return new Command('freeswitch')
-    .description(
+  return packImageCommand({
+    name: 'freeswitch',
+    description:
       'pack a FreeSWITCH installed on this host onto the lab base image (no registry, no network during the build)',
-    )
-    .requiredOption('--from-prefix <dir>', 'absolute install prefix, e.g. /usr/local/freeswitch')
-    .option('--tag <tag>', 'image tag (default zerodrop/freeswitch:<content hash>)')
-    .option('--base <image>', 'image to build FROM (default: the lab image tag)')
-    .option('--copy-host-libs', "copy the host's Debian libraries the base lacks instead of failing", false)
-    .action(async (opts: { fromPrefix: string; tag?: string; base?: string; copyHostLibs: boolean }) => {
-      try {
-        const r = await packFreeswitchImage({
-          prefix: opts.fromPrefix,
-          baseImage: opts.base ?? labImageTag(),
-          tag: opts.tag,
-          missingLibs: opts.copyHostLibs ? 'copy-host' : 'fail',
-          onProgress: (line) => process.stderr.write(`${line}\n`),
-        });
-        process.stdout.write(
-          [
-            `${r.built ? 'built' : 'already present'}: ${r.tag}`,
-            `checked ${r.elfFiles} ELF files: ${r.closure.inPrefix.length} libraries in the prefix, ${r.closure.inBase.length} from the base image, ${r.copiedHostLibs.length} copied from the host`,
-            `version: ${r.versionOutput.split('\n')[0] ?? ''}`,
-            `use it: --freeswitch-image ${r.tag}`,
-            '',
-          ].join('\n'),
-        );
-      } catch (e) {
-        process.stderr.write(`zerodrop image freeswitch: ${errorMessage(e)}\n`);
-        process.exitCode = 1;
-      }
-    });
+    examplePrefix: '/usr/local/freeswitch',
+    pack: packFreeswitchImage,
+    useHint: (tag) => `--freeswitch-image ${tag}`,
+  });
 }
