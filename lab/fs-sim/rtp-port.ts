@@ -95,7 +95,8 @@ export class RtpPort {
     h.writeUInt32BE(this.ts, 4);
     h.writeUInt32BE(this.ssrc, 8);
     this.packetsOut++;
-    this.socket.send(Buffer.concat([h, payload]), this.remote.port, this.remote.ip);
+    // header and payload as a list: no copy per packet (a conference sends each packet to every other member)
+    this.socket.send([h, payload], this.remote.port, this.remote.ip);
   }
 
   private receive(msg: Buffer): void {
