@@ -36,15 +36,21 @@ describe('keepalived config', () => {
     expect(conf).toMatch(/state BACKUP\s+nopreempt/);
     expect(conf).toMatch(/fall 2/);
     expect(conf).toContain('# no periodic gratuitous ARP');
+    expect(conf).toContain('# no self-fence');
+    expect(conf).not.toContain('chk_fence');
     expect(conf).not.toContain('{{');
   });
 
-  it('self-fence: fails after one bad check, with time for the ping, and the owner refreshes its ARP', () => {
+  it('self-fence: its own track script fails at once (the health check keeps fall 2), the owner refreshes ARP', () => {
     const conf = keepalivedConf({
       ...base,
       selfFence: { peer: 'fs2', witnessIp: '198.19.5.10', outranks: true },
     });
-    expect(conf).toMatch(/timeout 3\s+fall 1/);
+    expect(conf).toMatch(/vrrp_script chk_node \{[^}]*fall 2/);
+    expect(conf).toMatch(
+      /vrrp_script chk_fence \{\s+script "\/etc\/keepalived\/fence\.sh"[^}]*timeout 3\s+fall 1\s+rise 1/,
+    );
+    expect(conf).toMatch(/track_script \{\s+chk_node\s+chk_fence\s+\}/);
     expect(conf).toContain('garp_master_refresh 1');
   });
 });
@@ -66,6 +72,8 @@ describe('withKeepalived', () => {
       selfFence: { peer: 'fs2', witnessIp: '198.19.5.10', outranks: true },
     });
     expect(file(h, '/etc/keepalived/check.sh')).toContain('/etc/keepalived/node-check.sh || exit 1');
+    expect(file(h, '/etc/keepalived/check.sh')).toContain('/etc/keepalived/self-fence.sh lease');
+    expect(file(h, '/etc/keepalived/fence.sh')).toContain('exec /etc/keepalived/self-fence.sh check');
     expect(file(h, '/etc/keepalived/node-check.sh')).toBe('#!/bin/sh\nexit 0\n');
     expect(file(h, '/etc/keepalived/on-state.sh')).toContain(
       'MASTER) /etc/keepalived/self-fence.sh master || exit 0',

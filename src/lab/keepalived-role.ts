@@ -1,6 +1,11 @@
 // keepalived beside a FreeSWITCH node (the basic scheme): VRRP unicast between two nodes, one VIP, a notify hook.
 import type { HostSpec } from './host-spec.js';
-import { selfFenceCheck, selfFenceOnState, selfFenceScript } from './keepalived-self-fence.js';
+import {
+  selfFenceCheck,
+  selfFenceOnState,
+  selfFenceScript,
+  selfFenceTrack,
+} from './keepalived-self-fence.js';
 import { renderLabTemplate } from './render-template.js';
 import { Wait } from './wait.js';
 
@@ -25,16 +30,26 @@ export interface KeepalivedNodeOptions {
   selfFence?: { peer: string; witnessIp: string; outranks: boolean };
 }
 
+const FENCE_SCRIPT = `vrrp_script chk_fence {
+    script "/etc/keepalived/fence.sh"   # the self-fence: may this node own the calls?
+    interval 1
+    timeout 3
+    fall 1
+    rise 1
+}`;
+
 /** keepalived.conf for one node. */
 export function keepalivedConf(o: KeepalivedNodeOptions): string {
   return renderLabTemplate('keepalived/keepalived.conf', {
     NODE: o.node,
     STATE: o.nopreempt || o.priority < 150 ? 'BACKUP' : 'MASTER',
     NOPREEMPT: o.nopreempt ? 'nopreempt' : '# preempt (keepalived default)',
-    // the self-fence must fail a split-off standby before VRRP's master-down timer (3 × advert + skew) fires;
-    // a ping that times out (1 s) plus a witness query needs more than the default 2 s now and then
-    CHECK_TIMEOUT: o.selfFence ? 3 : 2,
-    FALL: o.selfFence ? 1 : 2,
+    // The self-fence is its own track script: it must fail a split-off standby at once, before VRRP's
+    // master-down timer (3 × advert + skew) fires, while the health check keeps fall 2 (one slow answer of a
+    // loaded node must not move the VIP). An owner's verdict is immediate; a candidate's needs a ping (1 s)
+    // and a witness query.
+    FENCE_SCRIPT: o.selfFence ? FENCE_SCRIPT : '# no self-fence',
+    FENCE_TRACK: o.selfFence ? 'chk_fence' : '',
     // an owner re-announces the VIP every second: a standby that took it for a moment gives the traffic back
     GARP_REFRESH: o.selfFence ? 'garp_master_refresh 1' : '# no periodic gratuitous ARP',
     ROUTER_ID: o.routerId ?? 40,
@@ -58,6 +73,7 @@ export function withKeepalived(host: HostSpec, o: KeepalivedNodeOptions): HostSp
     const sf = o.selfFence;
     files.push(
       { path: '/etc/keepalived/check.sh', content: selfFenceCheck, mode: 0o755 },
+      { path: '/etc/keepalived/fence.sh', content: selfFenceTrack, mode: 0o755 },
       { path: '/etc/keepalived/node-check.sh', content: check, mode: 0o755 },
       { path: '/etc/keepalived/on-state.sh', content: selfFenceOnState, mode: 0o755 },
       {

@@ -67,7 +67,7 @@ describe('self-fence script', () => {
     expect(script).toContain('ping -c 1 -W 1 198.19.5.41');
     expect(script).toContain("application_name like 'zdlease-fs1-%' and state = 'active'");
     expect(script).toContain('PGAPPNAME=zdlease-fs2-$tag');
-    expect(script).toContain("-c 'select pg_sleep(2)'");
+    expect(script).toContain("-c 'select pg_sleep(3)'");
   });
 
   it('its case table gives the decision’s verdict (run under sh)', () => {

@@ -3,7 +3,7 @@
 // VRRP alone cannot tell a dead peer from one it merely cannot hear (a VRRP split): both nodes become MASTER and
 // the second `sofia recover` steals live calls, leaving zombies behind. The self-fence adds a witness both nodes
 // reach, the lab's PostgreSQL: while a node's FreeSWITCH is healthy it keeps a short lease there (a session named
-// zdlease-<node>-<owner|standby> that sleeps LEASE_S seconds, renewed every check), and a node that cannot hear
+// zdlease-<node>-<owner|standby> that sleeps LEASE_S seconds, renewed every second), and a node that cannot hear
 // its peer asks the witness whether the peer is still alive before it becomes, or acts as, MASTER.
 import { renderLabTemplate } from './render-template.js';
 
@@ -72,11 +72,11 @@ export interface SelfFenceOptions {
   /** The witness: PostgreSQL's address (the lab's pg host; trusted logins from the lab subnet). */
   witnessIp: string;
   outranks: boolean;
-  /** How long one lease lives, in seconds (renewed every check; default 2). */
+  /** How long one lease lives, in seconds (renewed every second while healthy; default 3: two checks may miss). */
   leaseS?: number;
 }
 
-/** lab/keepalived/self-fence.sh for one node: `check` (track script) and `master` (before the MASTER hook). */
+/** lab/keepalived/self-fence.sh for one node: `lease`, `check` (track script), `master` (before the MASTER hook). */
 export function selfFenceScript(o: SelfFenceOptions): string {
   const table = verdictTable(o.outranks)
     .map(
@@ -89,15 +89,22 @@ export function selfFenceScript(o: SelfFenceOptions): string {
     PEER: o.peer,
     PEER_IP: o.peerIp,
     WITNESS_IP: o.witnessIp,
-    LEASE_S: o.leaseS ?? 2,
+    LEASE_S: o.leaseS ?? 3,
     TABLE: table,
   });
 }
 
-/** The track script with the self-fence: the role's health check first, then the decision. */
+/** The health check with the self-fence: the role's check, then the lease renewed while it passes. */
 export const selfFenceCheck = `#!/bin/sh
-# keepalived track script with the self-fence: unhealthy FreeSWITCH, or not allowed to own the calls, fails it.
+# keepalived health check (chk_node): the FreeSWITCH role's check; while it passes, this node's lease is renewed.
 /etc/keepalived/node-check.sh || exit 1
+/etc/keepalived/self-fence.sh lease
+exit 0
+`;
+
+/** The self-fence's own track script (chk_fence: fall 1, so a split-off standby fails before VRRP promotes it). */
+export const selfFenceTrack = `#!/bin/sh
+# keepalived track script (chk_fence): may this node own the calls? exit 1 = FAULT (gives up or never takes the VIP)
 exec /etc/keepalived/self-fence.sh check
 `;
 

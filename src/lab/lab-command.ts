@@ -2,7 +2,7 @@
 // The lead's cli.ts adds them; the FreeSWITCH role and PostgreSQL init come in as options so lab stays below them.
 import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { errorMessage, isZerodropError, LabError } from '../common/errors.js';
+import { errorMessage, isZerodropError, LabError, ScenarioConfigError } from '../common/errors.js';
 import { ensureDockerEngine } from './docker-engine.js';
 import { DockerRuntime } from './docker-runtime.js';
 import type { FreeswitchRole } from './freeswitch-role.js';
@@ -83,6 +83,11 @@ export function labCommand(options: LabCommandOptions = {}): Command {
     )
     .option('--keep', 'leave the lab running and exit (take it down with `zerodrop lab down`)', false)
     .option('--preempt', 'keepalived topology: classic preempt instead of nopreempt', false)
+    .option(
+      '--self-fence',
+      'keepalived topology: take over only as the calls’ confirmed only owner (peer heard, or its lease gone)',
+      false,
+    )
     .option('--id <id>', 'lab id (default: random)')
     .addOption(
       new Option(
@@ -97,11 +102,17 @@ export function labCommand(options: LabCommandOptions = {}): Command {
         freeswitch: number;
         keep: boolean;
         preempt: boolean;
+        selfFence: boolean;
         id?: string;
         proxy?: string;
         opensipsImage?: string;
       }) =>
         report(print, async () => {
+          if (o.preempt && o.selfFence)
+            throw new ScenarioConfigError(
+              '--self-fence',
+              'the self-fence trusts a peer it can reach, so a preempting node would still steal the calls: drop --preempt',
+            );
           const proxy = selectProxy({ requested: o.proxy, opensipsImage: o.opensipsImage });
           await ensureDockerEngine(print);
           const runtime = await DockerRuntime.connect();
@@ -116,6 +127,7 @@ export function labCommand(options: LabCommandOptions = {}): Command {
             freeswitchRole: options.freeswitchRole,
             postgres: initSql ? { initSql: (a) => initSql(a, nodeNames) } : undefined,
             nopreempt: !o.preempt,
+            selfFence: o.selfFence,
             proxy,
             id: o.id,
             runtime,

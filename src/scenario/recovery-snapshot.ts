@@ -34,7 +34,19 @@ export async function snapshotRecoveryRows(ctx: RunContext): Promise<void> {
 async function snapshotChannels(ctx: RunContext, node: string): Promise<void> {
   const esl = ctx.esl.get(node);
   if (!esl) return;
-  const r = await withEsl(esl, 2_000, (c) => c.api('show calls', { timeoutMs: 2_000 }));
+  // a stopped container holds no channel, and its address would only time out
+  const state = await ctx.lab
+    .host(node)
+    .state()
+    .catch(() => undefined);
+  if (state && state.status !== 'running') {
+    ctx.history.record('runner', 'fail', EventKind.nodeChannels, {
+      node,
+      error: `container ${state.status}`,
+    });
+    return;
+  }
+  const r = await withEsl(esl, 5_000, (c) => c.api('show calls', { timeoutMs: 5_000 }));
   if (r.ok && r.value !== undefined)
     ctx.history.record('runner', 'info', EventKind.nodeChannels, { node, uuids: showCallsUuids(r.value) });
   else ctx.history.record('runner', 'fail', EventKind.nodeChannels, { node, error: r.error ?? 'no reply' });
