@@ -54,7 +54,7 @@ describe('MediaPayload', () => {
   });
 
   it('reads into a kept object, packet after packet, and refuses foreign audio', () => {
-    const out = { callKey: 0, side: 'caller' as const, seq: 0, sendMs: 0 } as MediaIdentity;
+    const out: MediaIdentity = { callKey: 0, side: 'caller', seq: 0, sendMs: 0 };
     const buf = Buffer.alloc(PAYLOAD_BYTES);
     MediaPayload.write(buf, 0, { callKey: 9, side: 'callee', seq: 5, sendMs: 100 });
     expect(MediaPayload.readInto(buf, 0, out)).toBe(true);
