@@ -66,4 +66,12 @@ describe('scenario validation', () => {
       /at least 3 nodes/,
     );
   });
+
+  it('refuses more conference rooms than the lab dialplan has', () => {
+    const calls = { count: 192, kind: 'conference', conferenceSize: 3 } as const;
+    expect(defineScenario({ name: 'x', calls, steps: [{ step: 'place-calls' }] }).calls.count).toBe(192);
+    expect(() =>
+      defineScenario({ name: 'x', calls: { ...calls, conferenceSize: 2 }, steps: [{ step: 'place-calls' }] }),
+    ).toThrow(/up to 96 conference rooms, but the lab dialplan has 64/);
+  });
 });

@@ -1,5 +1,6 @@
 // defineScenario: turns a scenario literal into a validated Scenario, naming the bad field on error.
 import type { z } from 'zod';
+import { CONFERENCE_ROOM_COUNT } from '../calls/conference-room.js';
 import { ScenarioConfigError } from '../common/errors.js';
 import { type Scenario, type ScenarioInput, ScenarioSchema } from './scenario-schema.js';
 
@@ -46,6 +47,12 @@ function checkStepsAgainstTopology(s: Scenario, source: string): void {
         `steps.${i}.splitUnits: a split needs two survivors, so at least 3 nodes (has ${s.topology.freeswitchNodes})`,
       );
   });
+  const rooms = roomsNeeded(s);
+  if (rooms > CONFERENCE_ROOM_COUNT)
+    throw new ScenarioConfigError(
+      source,
+      `calls: up to ${rooms} conference rooms, but the lab dialplan has ${CONFERENCE_ROOM_COUNT} (fewer calls or a larger calls.conferenceSize)`,
+    );
   if (s.topology.kind === 'keepalived' && s.topology.freeswitchNodes !== 2)
     throw new ScenarioConfigError(
       source,
@@ -53,6 +60,21 @@ function checkStepsAgainstTopology(s: Scenario, source: string): void {
     );
   if (s.topology.kind === 'single' && s.topology.freeswitchNodes !== 1)
     throw new ScenarioConfigError(source, 'topology.freeswitchNodes: the single topology has exactly 1 node');
+}
+
+/** The most conference rooms the steps may fill: each conference pick fills a room of calls.conferenceSize. */
+function roomsNeeded(s: Scenario): number {
+  const { kind, conferenceSize, count } = s.calls;
+  if (typeof kind === 'string' ? kind !== 'conference' : !(kind.conference ?? 0)) return 0;
+  return s.steps.reduce((n, st) => {
+    const calls =
+      st.step === 'place-calls'
+        ? (st.count ?? count)
+        : st.step === 'place-calls-during-failover'
+          ? st.count
+          : 0;
+    return n + Math.ceil(calls / conferenceSize);
+  }, 0);
 }
 
 /** The FreeSWITCH node names of a topology: fs1, fs2, … */
