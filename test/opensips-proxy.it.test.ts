@@ -132,6 +132,16 @@ describe('OpenSIPS binary', () => {
       const failing = out.results.filter((r) => r.valid !== true).map((r) => `${r.name}: ${r.details}`);
       expect(failing, `${lines.slice(-15).join('\n')}\n${out.dir}`).toEqual([]);
       expect(out.exitCode).toBe(0);
+      // port-latching: recovery re-INVITEs went through OpenSIPS to the UAs, and the media they get after the
+      // move comes from the same RTPEngine address and port as before (only the SSRC changes)
+      const events = readFileSync(join(out.dir, RunFiles.history), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { kind: string; value: { from?: string; to?: string } });
+      expect(events.filter((e) => e.kind === 'call.reinvite').length).toBeGreaterThan(0);
+      const moved = events.filter((e) => e.kind === 'media.source-changed');
+      expect(moved.length).toBeGreaterThan(0);
+      for (const e of moved) expect(e.value.to).toBe(e.value.from);
     },
     300_000,
   );
