@@ -26,6 +26,7 @@ export default defineScenario({
     },
     'media-resumes': {
       why: 'a bridged leg without its partner, or a member without its room mate, hears nothing',
+      matching: 'never resumed',
     },
   },
 });
