@@ -165,3 +165,28 @@ describe('FailoverController and its own blindness', () => {
     expect(log).toEqual(['fence fs1', 'move fs1->fs2', 'recover fs2']);
   });
 });
+
+describe('FailoverController target choice', () => {
+  it('never moves calls to a node that is failing its probes, even before it is declared dead', async () => {
+    const log: string[] = [];
+    // fs1 refuses (dead), fs2 is dying but has failed only once so far, fs3 answers
+    let fs2Failed = false;
+    const fs2: FailoverNode = {
+      ...node('fs2', { alive: true, log }),
+      probe: async () => {
+        if (fs2Failed) return new Promise<'timeout'>(() => {});
+        fs2Failed = true;
+        return 'timeout';
+      },
+    };
+    const c = new FailoverController(
+      [node('fs1', { alive: false, log }), fs2, node('fs3', { alive: true, log })],
+      mover(log),
+      { probeIntervalMs: 10, probeTimeoutMs: 5_000, timeoutOnlyDeadMs: 60_000 },
+    );
+    c.start();
+    for (let i = 0; i < 100 && !log.some((l) => l.startsWith('recover')); i++) await delay(10);
+    await c.stop();
+    expect(log).toEqual(['fence fs1', 'move fs1->fs3', 'recover fs3']);
+  });
+});

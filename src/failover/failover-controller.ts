@@ -178,7 +178,10 @@ export class FailoverController {
       return { ...out, ok: true, step: 'done', error: 'already failed over' };
 
     // With nowhere to move the calls, fencing would only turn a doubt into an outage: leave the node be.
-    const targets = this.liveNodes().filter((n) => n !== nodeName);
+    // Only nodes answering right now take calls: one that is failing its probes may be the one dying.
+    const targets = this.liveNodes().filter(
+      (n) => n !== nodeName && (this.detectors.get(n)?.consecutiveFailures ?? 0) === 0,
+    );
     if (targets.length === 0) {
       this.emit('fail', EventKind.migrate, {
         from: nodeName,
