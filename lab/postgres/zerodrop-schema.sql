@@ -84,8 +84,6 @@ SET search_path = pg_catalog, pg_temp
 -- the planner cannot estimate joins over unnest()ed arrays and costs this far above jit_above_cost;
 -- LLVM compilation then takes seconds, the query itself milliseconds
 SET jit = off
--- the deleted rows (~4 kB compressed each) pass through one CTE: keep 10k of them in memory, not on disk
-SET work_mem = '64MB'
 AS $fn$
 #variable_conflict use_column
 DECLARE
@@ -187,32 +185,31 @@ BEGIN
           CASE WHEN src.schema_name = dst.schema_name THEN src.switchname END,
           CASE WHEN src.schema_name = dst.schema_name THEN dst.switchname END;
 
-    -- 2. delete exactly the row versions judged movable and insert them into the target, rewritten: the
-    --    shipped metadata, or the recipe applied to the deleted row. A row written since step 1 has another
-    --    xmin, is not deleted, and the count check below undoes everything.
+    -- 2. copy exactly the row versions judged movable into the target, rewritten: the shipped metadata,
+    --    or the recipe applied to the source row (read straight from the table: a CTE would copy every
+    --    row once more); then 3. delete those versions from the source. A row written since step 1 has
+    --    another xmin, is neither copied nor deleted, and the count check below undoes everything.
     EXECUTE format($q$
-        WITH mv AS (
-            SELECT x.uuid, x.seen, x.meta, x.recipe
-              FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
-                   AS x(uuid, outcome, seen, meta, recipe)
-             WHERE x.outcome = 'moved'
-        ), del AS (
-            DELETE FROM %1$I.recovery s
-             USING mv
-             WHERE s.uuid = mv.uuid AND s.xmin::text = mv.seen AND ($8::text IS NULL OR s.hostname = $8)
-            RETURNING s.uuid, s.runtime_uuid, s.technology, s.metadata
-        ), ins AS (
-            INSERT INTO %2$I.recovery (runtime_uuid, technology, profile_name, hostname, uuid, metadata)
-            SELECT d.runtime_uuid, d.technology, $6, $7, d.uuid,
-                   CASE WHEN mv.meta = '' THEN zerodrop.apply_recipe(d.metadata, mv.recipe) ELSE mv.meta END
-              FROM del d JOIN mv ON mv.uuid = d.uuid
-            RETURNING 1
-        )
-        SELECT (SELECT count(*) FROM del), (SELECT count(*) FROM ins)
+        INSERT INTO %2$I.recovery (runtime_uuid, technology, profile_name, hostname, uuid, metadata)
+        SELECT s.runtime_uuid, s.technology, $6, $7, s.uuid,
+               CASE WHEN mv.meta = '' THEN zerodrop.apply_recipe(s.metadata, mv.recipe) ELSE mv.meta END
+          FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
+               AS mv(uuid, outcome, seen, meta, recipe)
+          JOIN %1$I.recovery s ON s.uuid = mv.uuid AND s.xmin::text = mv.seen
+                              AND ($8::text IS NULL OR s.hostname = $8)
+         WHERE mv.outcome = 'moved'
     $q$, src.schema_name, dst.schema_name)
-    INTO n_del, n_ins
     USING v_uuids, v_outcomes, v_seen, metas, recipes, dst.profile, dst.switchname,
           CASE WHEN src.schema_name = dst.schema_name THEN src.switchname END;
+    GET DIAGNOSTICS n_ins = ROW_COUNT;
+    EXECUTE format($q$
+        DELETE FROM %1$I.recovery s
+         USING unnest($1::text[], $2::text[], $3::text[]) AS mv(uuid, outcome, seen)
+         WHERE mv.outcome = 'moved' AND s.uuid = mv.uuid AND s.xmin::text = mv.seen
+           AND ($4::text IS NULL OR s.hostname = $4)
+    $q$, src.schema_name)
+    USING v_uuids, v_outcomes, v_seen, CASE WHEN src.schema_name = dst.schema_name THEN src.switchname END;
+    GET DIAGNOSTICS n_del = ROW_COUNT;
 
     -- a row that changed under us between judging and deleting would split its unit: undo everything
     IF n_del <> n_expected OR n_ins <> n_expected THEN

@@ -9,7 +9,8 @@ export type Recipe = readonly (readonly [string, string])[];
 /** Applies a recipe exactly as PostgreSQL's replace() does: every occurrence, left to right, no overlaps. */
 export function applyRecipe(text: string, recipe: Recipe): string {
   let out = text;
-  for (const [from, to] of recipe) if (from !== '') out = out.split(from).join(to);
+  // a function replacer: a replacement string would give '$&' and friends a meaning
+  for (const [from, to] of recipe) if (from !== '') out = out.replaceAll(from, () => to);
   return out;
 }
 
