@@ -27,6 +27,23 @@ describe('selectProxy', () => {
       image: 'my/osips:3.5',
     });
   });
+  it("follows the scenario's proxy unless --proxy or an OpenSIPS image says otherwise", () => {
+    expect(selectProxy({ fallback: 'kamailio', opensipsImage: 'o:1' })).toEqual({
+      kind: 'opensips',
+      image: 'o:1',
+    });
+    expect(selectProxy({ fallback: 'opensips', opensipsImage: 'o:1' })).toEqual({
+      kind: 'opensips',
+      image: 'o:1',
+    });
+    expect(selectProxy({ fallback: 'kamailio' })).toEqual({ kind: 'kamailio' });
+    expect(problem(() => selectProxy({ fallback: 'opensips', where: 'x.ts: topology.proxy' }))).toMatch(
+      /^x\.ts: topology\.proxy: opensips needs --opensips-image/,
+    );
+    expect(() => selectProxy({ requested: 'kamailio', fallback: 'opensips', opensipsImage: 'o:1' })).toThrow(
+      /but the proxy is kamailio/,
+    );
+  });
   it('refuses OpenSIPS without an image, naming the option and the pack command', () => {
     const m = problem(() => selectProxy({ requested: 'opensips' }));
     expect(m).toMatch(/^--proxy: opensips needs --opensips-image IMG/);

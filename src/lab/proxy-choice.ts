@@ -10,8 +10,10 @@ export type ProxyChoice = { kind: 'kamailio' } | { kind: 'opensips'; image: stri
 
 /** What the user asked for. */
 export interface ProxyRequest {
-  /** `--proxy` (or the scenario's topology.proxy); undefined: OpenSIPS when an image is given, else Kamailio. */
+  /** `--proxy`; undefined: OpenSIPS when an image is given, else `fallback`, else Kamailio. */
   requested?: string;
+  /** The scenario's topology.proxy (its schema default is kamailio, so an image alone must override it). */
+  fallback?: string;
   /** `--opensips-image`. */
   opensipsImage?: string;
   /** Where the request came from, for errors (default `--proxy`). */
@@ -26,7 +28,7 @@ export function selectProxy(r: ProxyRequest): ProxyChoice {
   const image = r.opensipsImage?.trim();
   if (r.opensipsImage !== undefined && !image)
     throw new ScenarioConfigError('--opensips-image', `empty image name; ${packHint}`);
-  const kind = r.requested ?? (image ? ProxyKind.opensips : ProxyKind.kamailio);
+  const kind = r.requested ?? (image ? ProxyKind.opensips : (r.fallback ?? ProxyKind.kamailio));
   if (kind === ProxyKind.kamailio) {
     if (image)
       throw new ScenarioConfigError(

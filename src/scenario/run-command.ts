@@ -40,7 +40,8 @@ async function runFiles(paths: readonly string[], flags: RunFlags): Promise<numb
     // validate all (scenario and proxy) before bringing anything up
     const scenario = await loadScenario(f);
     const proxy = selectProxy({
-      requested: flags.proxy ?? (flags.opensipsImage ? undefined : scenario.topology.proxy),
+      requested: flags.proxy,
+      fallback: scenario.topology.proxy,
       opensipsImage: flags.opensipsImage,
       where: flags.proxy ? '--proxy' : `${f}: topology.proxy`,
     });
