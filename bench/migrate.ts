@@ -146,8 +146,8 @@ const cols = [
 ] as const;
 const fmt = (v: number | string) =>
   typeof v === 'string' ? v : Number.isInteger(v) ? String(v) : v.toFixed(1);
-console.log(cols.map((c) => c.padStart(10)).join(''));
-for (const r of results) console.log(cols.map((c) => fmt(r[c]).padStart(10)).join(''));
+console.log(cols.map((c) => c.padStart(11)).join(''));
+for (const r of results) console.log(cols.map((c) => fmt(r[c]).padStart(11)).join(''));
 console.log(
   `host: ${cpus().length} cores, load average ${loadavg()
     .map((x) => x.toFixed(1))

@@ -176,10 +176,12 @@ describe('migrateCalls (per-node layout, real PostgreSQL)', () => {
           ],
           ['$&', [['$&', '$$']]],
         ] as const) {
-          const r = await c.query<{ m: string }>('SELECT zerodrop.apply_recipe($1, $2) AS m', [
-            text,
-            recipe.flat().join(RECIPE_SEPARATOR),
-          ]);
+          // the chain move_units builds (here for two pairs)
+          const r = await c.query<{ m: string }>(
+            `SELECT replace(replace($1, coalesce(r[1], ''), coalesce(r[2], '')), coalesce(r[3], ''),
+                            coalesce(r[4], '')) AS m FROM string_to_array($2, chr(31)) AS r`,
+            [text, recipe.flat().join(RECIPE_SEPARATOR)],
+          );
           expect(r.rows[0]!.m).toBe(applyRecipe(text, recipe));
         }
         // a recipe without the row version it was made for is refused
@@ -192,6 +194,16 @@ describe('migrateCalls (per-node layout, real PostgreSQL)', () => {
             legs[0]!.recipe!.flat().join(RECIPE_SEPARATOR),
           ]),
         ).rejects.toThrow(/a recipe a version/);
+        // nor a recipe that is not a list of pairs
+        await expect(
+          c.query("SELECT * FROM zerodrop.move_units('a', 'b', $1, $2, $3, $4, '', $5)", [
+            ['u'],
+            [legs[0]!.uuid],
+            [legs[0]!.version],
+            [null],
+            '127.0.0.2',
+          ]),
+        ).rejects.toThrow(/not a list of \(old, new\) pairs/);
       });
     } finally {
       await store.close();

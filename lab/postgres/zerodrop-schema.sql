@@ -18,37 +18,16 @@ CREATE TABLE IF NOT EXISTS zerodrop.hosts (
 );
 ALTER TABLE zerodrop.hosts OWNER TO {{controller}};
 
--- zerodrop.apply_recipe: the target's metadata from the source's, by a list of literal replacements
--- (old1 U+001F new1 U+001F old2 U+001F new2 ...), applied in order with replace(), each to every occurrence.
--- src/recovery/rewrite-recipe.ts builds a recipe only after checking, on the very row it read, that these
--- replacements give exactly the verified rewrite; move_units applies it only to that row version.
-CREATE OR REPLACE FUNCTION zerodrop.apply_recipe(p_metadata text, p_recipe text)
-RETURNS text
-LANGUAGE plpgsql IMMUTABLE STRICT
-AS $fn$
-DECLARE
-    parts text[] := pg_catalog.string_to_array(p_recipe, pg_catalog.chr(31));
-    m     text := p_metadata;
-BEGIN
-    IF pg_catalog.cardinality(parts) % 2 <> 0 THEN
-        RAISE EXCEPTION 'zerodrop.apply_recipe: % part(s), not pairs', pg_catalog.cardinality(parts);
-    END IF;
-    FOR i IN 1 .. pg_catalog.cardinality(parts) BY 2 LOOP
-        IF parts[i] = '' THEN RAISE EXCEPTION 'zerodrop.apply_recipe: empty text to replace'; END IF;
-        m := pg_catalog.replace(m, parts[i], parts[i + 1]);
-    END LOOP;
-    RETURN m;
-END
-$fn$;
-ALTER FUNCTION zerodrop.apply_recipe(text, text) OWNER TO {{controller}};
-REVOKE ALL ON FUNCTION zerodrop.apply_recipe(text, text) FROM PUBLIC;
+DROP FUNCTION IF EXISTS zerodrop.apply_recipe(text, text);
 
 -- zerodrop.move_units: move whole migration units of recovery rows from one node's table to another's,
 -- in the caller's single transaction, under one cluster-wide advisory lock. The rows arrive already
 -- rewritten for the target (produced and verified by src/recovery/rewrite-recovery-row.ts), each leg in
 -- one of two forms: its whole rewritten metadata in p_metadata, or, to spare shipping ~10 kB per leg
--- both ways, an empty p_metadata entry and a recipe in p_recipe (see zerodrop.apply_recipe) that turns the
--- source row into it. A recipe leg must give its version (p_version): the recipe holds for that row only.
+-- both ways, an empty p_metadata entry and a recipe in p_recipe that turns the source row into it: literal
+-- replacements old1 U+001F new1 U+001F old2 U+001F new2 ..., applied in order with replace(), each to every
+-- occurrence. src/recovery/rewrite-recipe.ts makes a recipe only after checking on the row it read that it
+-- gives exactly the verified rewrite, so a recipe leg must give that row's version (p_version).
 -- hostname and profile_name come from the target's hosts row.
 --
 -- p_metadata and p_recipe hold one entry per leg, in p_uuid order, joined by U+001E (record separator,
@@ -100,6 +79,9 @@ DECLARE
     n_del       bigint;
     n_ins       bigint;
     n_expected  bigint;
+    n_parts     integer;
+    odd         boolean;
+    rewrite     text := 's.metadata';
 BEGIN
     IF current_setting('transaction_isolation') <> 'read committed' THEN
         RAISE EXCEPTION 'zerodrop.move_units: call under READ COMMITTED, not %',
@@ -122,6 +104,17 @@ BEGIN
                 WHERE (x.m = '') = (x.r = '') OR (x.r <> '' AND x.v IS NULL)) THEN
         RAISE EXCEPTION 'zerodrop.move_units: each leg needs either metadata or a recipe, and a recipe a version';
     END IF;
+    SELECT max(cardinality(string_to_array(r, chr(31)))), bool_or(cardinality(string_to_array(r, chr(31))) % 2 = 1)
+      INTO n_parts, odd
+      FROM unnest(recipes) r WHERE r <> '';
+    IF odd THEN
+        RAISE EXCEPTION 'zerodrop.move_units: a recipe is not a list of (old, new) pairs';
+    END IF;
+    -- the recipes as nested replace() calls, padded with no-ops (replace(x, '', '') is x): inline SQL,
+    -- no function call per leg
+    FOR i IN 1 .. coalesce(n_parts, 0) / 2 LOOP
+        rewrite := format('replace(%s, coalesce(mv.r[%s], ''''), coalesce(mv.r[%s], ''''))', rewrite, 2 * i - 1, 2 * i);
+    END LOOP;
 
     -- one move at a time, cluster-wide; released at COMMIT/ROLLBACK
     PERFORM pg_advisory_xact_lock(hashtext('zerodrop.move_units'));
@@ -192,13 +185,14 @@ BEGIN
     EXECUTE format($q$
         INSERT INTO %2$I.recovery (runtime_uuid, technology, profile_name, hostname, uuid, metadata)
         SELECT s.runtime_uuid, s.technology, $6, $7, s.uuid,
-               CASE WHEN mv.meta = '' THEN zerodrop.apply_recipe(s.metadata, mv.recipe) ELSE mv.meta END
-          FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
-               AS mv(uuid, outcome, seen, meta, recipe)
+               CASE WHEN mv.meta = '' THEN %3$s ELSE mv.meta END
+          FROM (SELECT x.*, string_to_array(x.recipe, chr(31)) AS r
+                  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
+                       AS x(uuid, outcome, seen, meta, recipe)
+                 WHERE x.outcome = 'moved') mv
           JOIN %1$I.recovery s ON s.uuid = mv.uuid AND s.xmin::text = mv.seen
                               AND ($8::text IS NULL OR s.hostname = $8)
-         WHERE mv.outcome = 'moved'
-    $q$, src.schema_name, dst.schema_name)
+    $q$, src.schema_name, dst.schema_name, rewrite)
     USING v_uuids, v_outcomes, v_seen, metas, recipes, dst.profile, dst.switchname,
           CASE WHEN src.schema_name = dst.schema_name THEN src.switchname END;
     GET DIAGNOSTICS n_ins = ROW_COUNT;

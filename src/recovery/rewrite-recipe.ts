@@ -1,5 +1,5 @@
 // Rewrite recipes: a row's verified rewrite expressed as literal replacements the database can apply to the
-// stored row itself, so a move need not ship ~10 kB of rewritten XML per leg (zerodrop.apply_recipe).
+// stored row itself, so a move need not ship ~10 kB of rewritten XML per leg (zerodrop.move_units).
 import type { RecoveryLeg } from './recovery-leg.js';
 import type { RewriteOptions } from './rewrite-recovery-row.js';
 
