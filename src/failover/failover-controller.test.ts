@@ -190,3 +190,34 @@ describe('FailoverController target choice', () => {
     expect(log).toEqual(['fence fs1', 'move fs1->fs3', 'recover fs3']);
   });
 });
+
+describe('FailoverController grace after a recover', () => {
+  it('sets aside a target’s timeouts for recoverGraceMs after its recover, then judges it again', async () => {
+    const log: string[] = [];
+    const fs1 = { alive: true, log };
+    let fs2Slow = false;
+    const fs2: FailoverNode = {
+      ...node('fs2', { alive: true, log }),
+      probe: async () => (fs2Slow ? 'timeout' : 'up'),
+      recover: async () => {
+        log.push('recover fs2');
+        fs2Slow = true; // the calls it took on keep it busy after the recover returned
+        return { ok: true, timedOut: false, durationMs: 1, value: 4 };
+      },
+    };
+    const c = new FailoverController([node('fs1', fs1), fs2, node('fs3', { alive: true, log })], mover(log), {
+      probeIntervalMs: 10,
+      probeTimeoutMs: 1_000,
+      timeoutOnlyDeadMs: 0,
+      recoverGraceMs: 300,
+    });
+    c.start();
+    fs1.alive = false;
+    for (let i = 0; i < 100 && !log.includes('recover fs2'); i++) await delay(10);
+    await delay(200);
+    expect(log).toEqual(['fence fs1', 'move fs1->fs2', 'recover fs2']);
+    await delay(400);
+    await c.stop();
+    expect(log).toContain('fence fs2');
+  });
+});

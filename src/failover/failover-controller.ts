@@ -23,6 +23,9 @@ export interface FailoverControllerOptions {
   failuresToDeclareDead?: number;
   /** When no probe was refused (only timeouts), the failures must span this long (ms, default 2000). */
   timeoutOnlyDeadMs?: number;
+  /** After a recover on a node, its probe timeouts are set aside this long (ms, default 10000): the node has
+   * just taken on calls and re-INVITEd every leg; only a refusal or its exit counts then. */
+  recoverGraceMs?: number;
   /** Spread a dead node's calls over all live nodes by load, instead of one target (default false). */
   spread?: boolean;
   clock?: Clock;
@@ -43,8 +46,9 @@ export interface FailoverOutcome {
 export class FailoverController {
   private readonly detectors = new Map<string, DetectorState>();
   private readonly failedOver = new Set<string>();
-  // Nodes running a recover we asked for: slow answers there are our own doing, not a sign of death.
-  private readonly recovering = new Set<string>();
+  // Nodes running a recover we asked for, or just done with one (until the time kept here): slow answers there
+  // are our own doing (re-INVITEs, the calls' media), not a sign of death.
+  private readonly busyUntil = new Map<string, number>();
   // The failed probes behind a detection, for the history: a false detection must be explainable.
   private readonly failures = new Map<string, string[]>();
   // One failover at a time: a target never gets a recover while another move to it is open.
@@ -68,6 +72,7 @@ export class FailoverController {
       probeTimeoutMs: options.probeTimeoutMs ?? Math.max(1_000, probeIntervalMs),
       failuresToDeclareDead: options.failuresToDeclareDead ?? 3,
       timeoutOnlyDeadMs: options.timeoutOnlyDeadMs ?? 2_000,
+      recoverGraceMs: options.recoverGraceMs ?? 10_000,
       spread: options.spread ?? false,
     };
     for (const n of nodes) this.detectors.set(n.name, initialDetectorState());
@@ -105,13 +110,13 @@ export class FailoverController {
       const started = this.clock.nowMs();
       const outcome = await this.probeOnce(node);
       if (signal.aborted) return;
-      // A recover of hundreds of legs can hold a node's answers back for seconds; only a refusal counts then.
-      const ignore = outcome === 'timeout' && this.recovering.has(node.name);
+      // A recover of hundreds of legs, and the calls it brings, can hold a node's answers back for seconds.
+      const ignore = outcome === 'timeout' && this.clock.nowMs() < (this.busyUntil.get(node.name) ?? 0);
       if (ignore)
         this.emit('info', EventKind.probeIgnored, {
           node: node.name,
           outcome,
-          reason: 'recover in progress',
+          reason: 'recover in progress or just done',
         });
       const r = ignore
         ? { state: this.detectors.get(node.name)!, declaredDead: false }
@@ -211,8 +216,10 @@ export class FailoverController {
       withCalls.map(async ([target, legs]) => {
         const t = this.nodes.find((n) => n.name === target)!;
         this.emit('invoke', EventKind.recover, { node: target, expected: legs });
-        this.recovering.add(target);
-        const r = await t.recover().finally(() => this.recovering.delete(target));
+        this.busyUntil.set(target, Infinity);
+        const r = await t
+          .recover()
+          .finally(() => this.busyUntil.set(target, this.clock.nowMs() + this.opts.recoverGraceMs));
         this.emit(r.ok ? 'ok' : 'fail', EventKind.recover, { node: target, ...r, recovered: r.value ?? 0 });
         out.recoveredLegs[target] = r.value ?? 0;
         const confirmed = r.ok && (r.value ?? 0) >= legs;
