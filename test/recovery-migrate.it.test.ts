@@ -163,6 +163,14 @@ describe('migrateCalls (per-node layout, real PostgreSQL)', () => {
       expect(out.map((o) => o.outcome)).toEqual(Array(18).fill('moved'));
       const onB = new Map((await rows('fs_b')).map((r) => [r.uuid, r]));
       for (const l of legs) expect(onB.get(l.uuid)?.metadata, l.uuid).toBe(l.metadata);
+      // every moved row stays whole in its page: nothing (not even a uuid) pushed out to TOAST
+      await withClient(pgHost.config('postgres', db), async (c) => {
+        const t = await c.query<{ t: string }>(
+          "SELECT reltoastrelid::regclass::text AS t FROM pg_class WHERE oid = 'fs_b.recovery'::regclass",
+        );
+        const n = await c.query<{ n: string }>(`SELECT count(*) AS n FROM ${t.rows[0]!.t}`);
+        expect(n.rows[0]!.n).toBe('0');
+      });
       await withClient(pgHost.config('zerodrop', db), async (c) => {
         // PostgreSQL's replace() and applyRecipe agree on overlaps, chains and '$'
         for (const [text, recipe] of [
