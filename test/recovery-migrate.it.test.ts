@@ -65,6 +65,15 @@ async function freshStore(extraOnA: readonly RecoveryRow[] = [], onA: readonly R
   return { db, store, rows: (schema: string) => tableRows(pgHost.config('postgres', db), schema) };
 }
 
+/** a's units, read (with versions), planned and rewritten for b, as migrateCalls would move them. */
+async function preparedBatches(store: RecoveryStore) {
+  const hosts = await store.listHosts();
+  const [a, b] = [hosts.find((h) => h.node === 'a')!, hosts.find((h) => h.node === 'b')!];
+  const read = await store.listRows('a');
+  const plan = planMigration({ legs: parseRecoveryRows(read).legs, from: 'a', to: 'b' });
+  return prepareMove({ plan, rows: read, source: a, targets: [b], occupiedPorts: new Map() }).batches;
+}
+
 describe('migrateCalls (per-node layout, real PostgreSQL)', () => {
   it('moves every fixture row to b, rewritten: no old address or switchname left, b’s own call untouched', async () => {
     const { store, rows } = await freshStore();
@@ -115,17 +124,7 @@ describe('migrateCalls (per-node layout, real PostgreSQL)', () => {
   it('is idempotent: replaying the same move moves nothing and says the legs are already there', async () => {
     const { store, rows } = await freshStore();
     try {
-      const hosts = await store.listHosts();
-      const [a, b] = [hosts.find((h) => h.node === 'a')!, hosts.find((h) => h.node === 'b')!];
-      const read = await store.listRows('a');
-      const plan = planMigration({ legs: parseRecoveryRows(read).legs, from: 'a', to: 'b' });
-      const { batches } = prepareMove({
-        plan,
-        rows: read,
-        source: a,
-        targets: [b],
-        occupiedPorts: new Map(),
-      });
+      const batches = await preparedBatches(store);
       const legs = batches.get('b')!.flatMap((x) => x.legs);
       const first = await store.moveUnits('a', 'b', legs);
       const second = await store.moveUnits('a', 'b', legs);
@@ -141,17 +140,7 @@ describe('migrateCalls (per-node layout, real PostgreSQL)', () => {
   it('ships recipes, not XML: the database rewrites its own row byte for byte as the verified rewrite', async () => {
     const { store, rows, db } = await freshStore();
     try {
-      const hosts = await store.listHosts();
-      const [a, b] = [hosts.find((h) => h.node === 'a')!, hosts.find((h) => h.node === 'b')!];
-      const read = await store.listRows('a');
-      const plan = planMigration({ legs: parseRecoveryRows(read).legs, from: 'a', to: 'b' });
-      const { batches } = prepareMove({
-        plan,
-        rows: read,
-        source: a,
-        targets: [b],
-        occupiedPorts: new Map(),
-      });
+      const batches = await preparedBatches(store);
       const legs = batches.get('b')!.flatMap((x) => x.legs);
       expect(legs.every((l) => l.recipe !== undefined && l.version !== undefined)).toBe(true);
       // the XML the store would ship is garbage here: only the recipe can produce the right rows
@@ -361,17 +350,7 @@ describe('migrateCalls (per-node layout, real PostgreSQL)', () => {
   it('refuses in the database to move part of a unit, or a row written since it was read', async () => {
     const { store, rows, db } = await freshStore();
     try {
-      const hosts = await store.listHosts();
-      const [a, b] = [hosts.find((h) => h.node === 'a')!, hosts.find((h) => h.node === 'b')!];
-      const read = await store.listRows('a');
-      const plan = planMigration({ legs: parseRecoveryRows(read).legs, from: 'a', to: 'b' });
-      const { batches } = prepareMove({
-        plan,
-        rows: read,
-        source: a,
-        targets: [b],
-        occupiedPorts: new Map(),
-      });
+      const batches = await preparedBatches(store);
       const bridges = batches.get('b')!.filter((x) => x.unit.kind === 'bridge');
       const [one, two] = bridges as [(typeof bridges)[0], (typeof bridges)[0]];
       // half a bridge: the partner would stay behind
