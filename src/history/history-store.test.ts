@@ -1,22 +1,14 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDirs } from '../../test/support/temp-dirs.js';
 import { ManualClock } from '../common/clock.js';
 import { History } from './history.js';
 import { HistoryStore, parseHistory, readHistory } from './history-store.js';
 
-const made: string[] = [];
-const tempDir = (prefix: string): string => {
-  const d = mkdtempSync(prefix);
-  made.push(d);
-  return d;
-};
-afterAll(() => {
-  for (const d of made) rmSync(d, { recursive: true, force: true });
-});
+const tempDir = tempDirs();
 
-const tmp = () => tempDir(join(tmpdir(), 'zd-hist-'));
+const tmp = () => tempDir('zd-hist-');
 
 describe('HistoryStore', () => {
   it('writes each event as a line the moment it is appended, and reads them back', () => {

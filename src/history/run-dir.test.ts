@@ -1,21 +1,13 @@
-import { existsSync, mkdtempSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDirs } from '../../test/support/temp-dirs.js';
 import { ManualClock } from '../common/clock.js';
 import { History } from './history.js';
 import { HistoryStore } from './history-store.js';
 import { createRunDir, RunFiles, readRun, runDirName, writeRunJson } from './run-dir.js';
 
-const made: string[] = [];
-const tempDir = (prefix: string): string => {
-  const d = mkdtempSync(prefix);
-  made.push(d);
-  return d;
-};
-afterAll(() => {
-  for (const d of made) rmSync(d, { recursive: true, force: true });
-});
+const tempDir = tempDirs();
 
 describe('run directories', () => {
   it('names runs by UTC time then scenario, made safe for a path', () => {
@@ -25,7 +17,7 @@ describe('run directories', () => {
   });
 
   it('creates distinct folders for runs in the same second and moves latest to the newest', () => {
-    const reports = tempDir(join(tmpdir(), 'zd-reports-'));
+    const reports = tempDir('zd-reports-');
     const at = new Date('2026-11-27T11:00:18Z');
     const a = createRunDir(reports, 'demo', at);
     const b = createRunDir(reports, 'demo', at);
@@ -36,7 +28,7 @@ describe('run directories', () => {
   });
 
   it('stores scenario, history and results so that a run can be read back', () => {
-    const reports = tempDir(join(tmpdir(), 'zd-reports-'));
+    const reports = tempDir('zd-reports-');
     const { dir } = createRunDir(reports, 'demo', new Date());
     writeRunJson(dir, RunFiles.scenario, { name: 'demo', bounds: { mediaResumeMs: 1500 } });
     const h = new History(new ManualClock());
@@ -53,7 +45,7 @@ describe('run directories', () => {
   });
 
   it('says which file is missing or broken', () => {
-    const reports = tempDir(join(tmpdir(), 'zd-reports-'));
+    const reports = tempDir('zd-reports-');
     const { dir } = createRunDir(reports, 'demo', new Date());
     expect(() => readRun(dir)).toThrow(/scenario.json is missing/);
     writeFileSync(join(dir, RunFiles.scenario), '{oops');

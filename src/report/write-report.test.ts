@@ -1,26 +1,17 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { tempDirs } from '../../test/support/temp-dirs.js';
 import { runChecks } from '../checks/check.js';
 import { selectChecks } from '../checks/check-registry.js';
 import { exampleReportInput } from './example-run.js';
 import type { RunReport } from './report-model.js';
 import { writeReport } from './write-report.js';
 
-const made: string[] = [];
-const tempDir = (prefix: string): string => {
-  const d = mkdtempSync(prefix);
-  made.push(d);
-  return d;
-};
-afterAll(() => {
-  for (const d of made) rmSync(d, { recursive: true, force: true });
-});
+const tempDir = tempDirs();
 
 describe('writeReport', () => {
   it('writes report.json, junit.xml, summary.md and report.html into the run directory', () => {
-    const dir = tempDir(join(tmpdir(), 'zd-run-'));
+    const dir = tempDir('zd-run-');
     const input = exampleReportInput({ breakOne: true });
     const results = runChecks(selectChecks(['media-resumes', 'no-drop']), input.history, {
       bounds: input.scenario.bounds,
