@@ -93,6 +93,9 @@ export async function plannedMigration(o: PlannedMigrationOptions): Promise<Plan
     ...r,
     timingsMs: { ...timings, total: clock.nowMs() - t0 },
   });
+  // Nothing moved (a failed fence, or a move that did not commit): no calls, no recoveries, the reason.
+  const failed = (fence: PlannedMigrationResult['fence'], error: string) =>
+    result({ fence, calls: [], leftLegs: 0, malformed: [], notFound: [], recoveries: [], ok: false, error });
 
   // A dry run first, also before a real move: bad targets or options fail here, before the fence.
   const planned = await migrateCalls({ ...base, dryRun: true, clock });
@@ -135,17 +138,7 @@ export async function plannedMigration(o: PlannedMigrationOptions): Promise<Plan
     if (f.ok && !fence.verified && esl && (await probeNode(esl, 500)))
       fenceOutcome = { ...fenceOutcome, ok: false, error: `${o.from} still answers ESL after the fence` };
     if (!fenceOutcome.ok) {
-      const error = `fence of ${o.from} failed, nothing moved: ${fenceOutcome.error ?? ''}`;
-      return result({
-        fence: fenceOutcome,
-        calls: [],
-        leftLegs: 0,
-        malformed: [],
-        notFound: [],
-        recoveries: [],
-        ok: false,
-        error,
-      });
+      return failed(fenceOutcome, `fence of ${o.from} failed, nothing moved: ${fenceOutcome.error ?? ''}`);
     }
     await o.store.setHostState(o.from, 'fenced');
   }
@@ -157,17 +150,10 @@ export async function plannedMigration(o: PlannedMigrationOptions): Promise<Plan
   } catch (e) {
     // The move is one transaction per target: whatever did not commit is still on the source, and a rerun
     // (the fence of a dead node succeeds again) moves it; moves are idempotent.
-    const error = `${o.from} is fenced but the move failed (rows not moved stay on ${o.from}; run the same command again): ${errorMessage(e)}`;
-    return result({
-      fence: fenceOutcome,
-      calls: [],
-      leftLegs: 0,
-      malformed: [],
-      notFound: [],
-      recoveries: [],
-      ok: false,
-      error,
-    });
+    return failed(
+      fenceOutcome,
+      `${o.from} is fenced but the move failed (rows not moved stay on ${o.from}; run the same command again): ${errorMessage(e)}`,
+    );
   }
   timings.move = clock.nowMs() - tMove;
   const moved = report.calls.filter((c) => c.status === 'moved' || c.status === 'already-moved');
