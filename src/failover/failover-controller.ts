@@ -6,9 +6,11 @@ import { EventKind } from '../common/event-kinds.js';
 import { delay } from '../common/wait.js';
 import type { CallMover, FailoverNode } from './failover-ports.js';
 import {
+  type DetectorPolicy,
   type DetectorState,
   initialDetectorState,
   observeProbe,
+  onlyTimeouts,
   type ProbeOutcome,
 } from './failure-detector.js';
 
@@ -49,8 +51,6 @@ export class FailoverController {
   // Nodes running a recover we asked for, or just done with one (until the time kept here): slow answers there
   // are our own doing (re-INVITEs, the calls' media), not a sign of death.
   private readonly busyUntil = new Map<string, number>();
-  // The failed probes behind a detection, for the history: a false detection must be explainable.
-  private readonly failures = new Map<string, string[]>();
   // One failover at a time: a target never gets a recover while another move to it is open.
   private queue: Promise<unknown> = Promise.resolve();
   private readonly abort = new AbortController();
@@ -58,6 +58,7 @@ export class FailoverController {
   private readonly clock: Clock;
   private readonly sink: EventSink;
   private readonly opts: Required<Omit<FailoverControllerOptions, 'clock' | 'sink'>>;
+  private readonly policy: DetectorPolicy;
 
   constructor(
     private readonly nodes: readonly FailoverNode[],
@@ -74,6 +75,10 @@ export class FailoverController {
       timeoutOnlyDeadMs: options.timeoutOnlyDeadMs ?? 2_000,
       recoverGraceMs: options.recoverGraceMs ?? 10_000,
       spread: options.spread ?? false,
+    };
+    this.policy = {
+      failuresToDeclareDead: this.opts.failuresToDeclareDead,
+      timeoutOnlyDeadMs: this.opts.timeoutOnlyDeadMs,
     };
     for (const n of nodes) this.detectors.set(n.name, initialDetectorState());
   }
@@ -111,37 +116,29 @@ export class FailoverController {
       const outcome = await this.probeOnce(node);
       if (signal.aborted) return;
       // A recover of hundreds of legs, and the calls it brings, can hold a node's answers back for seconds.
-      const ignore = outcome === 'timeout' && this.clock.nowMs() < (this.busyUntil.get(node.name) ?? 0);
-      if (ignore)
+      const busy = outcome === 'timeout' && this.clock.nowMs() < (this.busyUntil.get(node.name) ?? 0);
+      const current = this.detectors.get(node.name)!;
+      const r = busy
+        ? { state: current, declaredDead: false }
+        : observeProbe(current, outcome, started, this.policy);
+      // Every node silent at once is what a stalled or cut-off controller sees: it cannot tell who is dead.
+      const blind = r.declaredDead && onlyTimeouts(r.state) && !this.anotherNodeAnswers(node.name);
+      this.detectors.set(node.name, blind ? { ...r.state, dead: false } : r.state);
+      if (busy || blind)
         this.emit('info', EventKind.probeIgnored, {
           node: node.name,
           outcome,
-          reason: 'recover in progress or just done',
+          reason: busy
+            ? 'recover in progress or just done'
+            : 'no other node answers either: the controller itself may be stalled or cut off',
         });
-      const r = ignore
-        ? { state: this.detectors.get(node.name)!, declaredDead: false }
-        : observeProbe(this.detectors.get(node.name)!, outcome, started, {
-            failuresToDeclareDead: this.opts.failuresToDeclareDead,
-            timeoutOnlyDeadMs: this.opts.timeoutOnlyDeadMs,
-          });
-      this.detectors.set(node.name, r.state);
-      const seen = outcome === 'up' ? [] : [...(this.failures.get(node.name) ?? []), outcome].slice(-10);
-      this.failures.set(node.name, seen);
-      if (r.declaredDead && seen.every((o) => o === 'timeout') && !this.anotherNodeAnswers(node.name)) {
-        // Every node silent at once is what a stalled or cut-off controller sees: it cannot tell who is dead.
-        this.detectors.set(node.name, { ...r.state, dead: false });
-        this.emit('info', EventKind.probeIgnored, {
-          node: node.name,
-          outcome,
-          reason: 'no other node answers either: the controller itself may be stalled or cut off',
-        });
-      } else if (r.declaredDead) {
+      if (r.declaredDead && !blind) {
         this.emit('info', EventKind.detect, {
           node: node.name,
           via: 'probe',
           firstFailureMs: r.state.firstFailureMs,
           failures: r.state.consecutiveFailures,
-          outcomes: seen,
+          outcomes: r.state.failures,
         });
         void this.failover(node.name, 'detected');
         return;

@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { initialDetectorState, observeProbe } from './failure-detector.js';
+import { initialDetectorState, observeProbe, onlyTimeouts } from './failure-detector.js';
+
+const countOnly = { failuresToDeclareDead: 3, timeoutOnlyDeadMs: 0 };
 
 describe('failure detector', () => {
   it('declares dead exactly once, after N consecutive failures, remembering the first failure', () => {
     let s = initialDetectorState();
     const declared: number[] = [];
     [true, false, false, false, false].forEach((healthy, i) => {
-      const r = observeProbe(s, healthy, i * 100, 3);
+      const r = observeProbe(s, healthy, i * 100, countOnly);
       s = r.state;
       if (r.declaredDead) declared.push(i * 100);
     });
@@ -16,7 +18,8 @@ describe('failure detector', () => {
 
   it('a healthy probe resets the count, so flapping never kills', () => {
     let s = initialDetectorState();
-    for (const healthy of [false, false, true, false, false, true]) s = observeProbe(s, healthy, 0, 3).state;
+    for (const healthy of [false, false, true, false, false, true])
+      s = observeProbe(s, healthy, 0, countOnly).state;
     expect(s.dead).toBe(false);
   });
 });
@@ -50,5 +53,17 @@ describe('failure detector with the orchestrator’s word', () => {
     });
     expect(r.declaredDead).toBe(true);
     expect(r.state.firstFailureMs).toBe(500);
+  });
+});
+
+describe('failure detector streak', () => {
+  it('keeps the failed outcomes since the last answer, which tell a timeouts-only streak apart', () => {
+    const policy = { failuresToDeclareDead: 5, timeoutOnlyDeadMs: 0 };
+    let s = initialDetectorState();
+    for (const o of ['timeout', 'up', 'timeout', 'timeout'] as const) s = observeProbe(s, o, 0, policy).state;
+    expect(s.failures).toEqual(['timeout', 'timeout']);
+    expect(onlyTimeouts(s)).toBe(true);
+    s = observeProbe(s, 'down', 0, policy).state;
+    expect(onlyTimeouts(s)).toBe(false);
   });
 });

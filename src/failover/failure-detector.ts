@@ -9,6 +9,8 @@ export type ProbeOutcome = 'up' | 'down' | 'timeout' | 'gone';
 export interface DetectorState {
   consecutiveFailures: number;
   firstFailureMs?: number;
+  /** The failed outcomes since the last answer (the latest ten): what a detection rests on. */
+  failures: Exclude<ProbeOutcome, 'up'>[];
   dead: boolean;
 }
 
@@ -25,17 +27,24 @@ export function observeProbe(
   state: DetectorState,
   outcome: ProbeOutcome | boolean,
   nowMs: number,
-  policy: DetectorPolicy | number,
+  p: DetectorPolicy,
 ): { state: DetectorState; declaredDead: boolean } {
-  const p = typeof policy === 'number' ? { failuresToDeclareDead: policy, timeoutOnlyDeadMs: 0 } : policy;
   const o: ProbeOutcome = outcome === true ? 'up' : outcome === false ? 'down' : outcome;
   if (state.dead) return { state, declaredDead: false };
-  if (o === 'up') return { state: { consecutiveFailures: 0, dead: false }, declaredDead: false };
+  if (o === 'up') return { state: initialDetectorState(), declaredDead: false };
   const consecutiveFailures = state.consecutiveFailures + 1;
   const firstFailureMs = state.firstFailureMs ?? nowMs;
   const enough = consecutiveFailures >= p.failuresToDeclareDead;
   const dead = o === 'gone' || (enough && (o === 'down' || nowMs - firstFailureMs >= p.timeoutOnlyDeadMs));
-  return { state: { consecutiveFailures, firstFailureMs, dead }, declaredDead: dead };
+  const failures = [...state.failures, o].slice(-10);
+  return { state: { consecutiveFailures, firstFailureMs, failures, dead }, declaredDead: dead };
 }
 
-export const initialDetectorState = (): DetectorState => ({ consecutiveFailures: 0, dead: false });
+/** True when a failure streak holds nothing but timeouts (no refusal, no exit): the node may only be slow. */
+export const onlyTimeouts = (state: DetectorState): boolean => state.failures.every((f) => f === 'timeout');
+
+export const initialDetectorState = (): DetectorState => ({
+  consecutiveFailures: 0,
+  failures: [],
+  dead: false,
+});
