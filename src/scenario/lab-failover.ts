@@ -43,9 +43,9 @@ export function labFailoverNode(host: LabHost, esl: NodeEsl): FailoverNode & { c
     },
     fence: async () => {
       const r = await host.kill('SIGKILL');
-      // A container that is already dead is fenced: the kill's "not running" error is no failure.
-      if (!r.ok && /not running|is not running|No such container/i.test(r.error ?? ''))
-        return { ...r, ok: true };
+      // A container that is already dead is fenced: the kill's "not running" refusal is no failure, nor an error.
+      if (!r.ok && /not running|No such container/i.test(r.error ?? ''))
+        return { ok: true, timedOut: false, durationMs: r.durationMs };
       return r;
     },
     recover: () => control.recover({ timeoutMs: 30_000 }),
