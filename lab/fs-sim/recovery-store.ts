@@ -10,7 +10,7 @@ export interface RecoveryScope {
 
 /** The operations FreeSWITCH performs on its recovery table. */
 export interface RecoveryStore {
-  /** CREATE TABLE recovery (+ indexes recovery1..4) when missing. */
+  /** CREATE TABLE recovery (+ FreeSWITCH's indexes recovery1..3) when missing. */
   ensureSchema(): Promise<void>;
   insert(row: RecoveryRow): Promise<void>;
   /** UPDATE of a tracked channel's metadata (never an insert). */
@@ -38,7 +38,7 @@ const SCHEMA = [
   'CREATE INDEX IF NOT EXISTS recovery1 ON recovery (technology)',
   'CREATE INDEX IF NOT EXISTS recovery2 ON recovery (profile_name)',
   'CREATE INDEX IF NOT EXISTS recovery3 ON recovery (uuid)',
-  'CREATE INDEX IF NOT EXISTS recovery4 ON recovery (runtime_uuid)',
+  // FreeSWITCH asks for a runtime_uuid index too but names it recovery3 again, so it never exists
 ];
 
 function scopeSql(scope: RecoveryScope, first: number): { sql: string; params: string[] } {

@@ -14,8 +14,8 @@ const SCHEMA = `CREATE TABLE IF NOT EXISTS recovery (
 );
 CREATE INDEX IF NOT EXISTS recovery1 ON recovery (technology);
 CREATE INDEX IF NOT EXISTS recovery2 ON recovery (profile_name);
-CREATE INDEX IF NOT EXISTS recovery3 ON recovery (uuid);
-CREATE INDEX IF NOT EXISTS recovery4 ON recovery (runtime_uuid);`;
+CREATE INDEX IF NOT EXISTS recovery3 ON recovery (uuid);`;
+// no runtime_uuid index: FreeSWITCH names it recovery3 again, so it never exists (switch_core_sqldb.c)
 
 function scopeSql(scope: RecoveryScope): { sql: string; params: string[] } {
   return scope.profile === undefined

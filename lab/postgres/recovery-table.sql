@@ -11,7 +11,9 @@ CREATE TABLE IF NOT EXISTS {{schema}}.recovery (
 CREATE INDEX IF NOT EXISTS recovery1 ON {{schema}}.recovery (technology);
 CREATE INDEX IF NOT EXISTS recovery2 ON {{schema}}.recovery (profile_name);
 CREATE INDEX IF NOT EXISTS recovery3 ON {{schema}}.recovery (uuid);
-CREATE INDEX IF NOT EXISTS recovery4 ON {{schema}}.recovery (runtime_uuid);
+-- No index on runtime_uuid: FreeSWITCH asks for one at every start, but names it recovery3 again
+-- (switch_core_sqldb.c), so it is never created on a real node; a pg_dump of a FreeSWITCH core DB shows
+-- recovery1..3 only. Each index is one more write per leg a move inserts.
 -- lz4 instead of the default pglz: a move rewrites ~10 kB of XML per leg, lz4 compresses it several times
 -- faster; FreeSWITCH neither sees nor cares how a column is compressed or stored.
 -- MAIN keeps the compressed XML (~3 kB) in the row instead of the TOAST table: a move then writes and
