@@ -1,5 +1,6 @@
 // The PostgreSQL 15 host: FreeSWITCH's core DB, with the caller's init SQL applied once at bring-up.
 import { LabError } from '../common/errors.js';
+import { recoveryDbArgs } from '../recovery/recovery-db-settings.js';
 import type { HostSpec } from './host-spec.js';
 import type { LabAddresses } from './lab-addresses.js';
 import { renderTemplate } from './render-template.js';
@@ -29,7 +30,7 @@ fi
 grep -q "{{SUBNET}}" "$D/pg_hba.conf" || echo "host all all {{SUBNET}} trust" >> "$D/pg_hba.conf"
 exec setpriv --reuid=postgres --regid=postgres --init-groups postgres -D "$D" \\
   -c listen_addresses={{PG_IP}} -c fsync=off -c synchronous_commit=off -c full_page_writes=off \\
-  -c max_connections=300 -c unix_socket_directories=/run/postgresql
+  -c max_connections=300 -c unix_socket_directories=/run/postgresql {{RECOVERY_DB_ARGS}}
 `;
 
 /** PostgreSQL on the lab's .10 address; ready when it answers a query from the host. */
@@ -49,6 +50,7 @@ export function postgresHost(
   const start = renderTemplate('postgres start script', startScript, {
     SUBNET: addresses.subnet,
     PG_IP: addresses.postgres,
+    RECOVERY_DB_ARGS: recoveryDbArgs().join(' '),
   });
   return {
     name: 'pg',
