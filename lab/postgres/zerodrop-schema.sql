@@ -63,6 +63,9 @@ SET search_path = pg_catalog, pg_temp
 -- the planner cannot estimate joins over unnest()ed arrays and costs this far above jit_above_cost;
 -- LLVM compilation then takes seconds, the query itself milliseconds
 SET jit = off
+-- the planner cannot know the unnest()ed legs are unique per uuid, estimates joins of them in the
+-- millions and picks merge joins, sorting 10k rows again and again; hashing them is what fits
+SET enable_mergejoin = off
 AS $fn$
 #variable_conflict use_column
 DECLARE
@@ -76,9 +79,14 @@ DECLARE
     v_uuids     text[];
     v_outcomes  text[];
     v_seen      text[];
+    v_ctid      tid[];
+    v_ord       bigint[];
     n_del       bigint;
     n_ins       bigint;
     n_expected  bigint;
+    n_distinct  bigint;
+    n_notnull   bigint;
+    bad_form    boolean;
     n_parts     integer;
     odd         boolean;
     rewrite     text := 's.metadata';
@@ -97,16 +105,22 @@ BEGIN
             cardinality(p_unit), n, cardinality(p_version), cardinality(p_partner), cardinality(metas),
             cardinality(recipes);
     END IF;
-    IF (SELECT count(DISTINCT u) FROM unnest(p_uuid) u) <> n OR array_position(p_uuid, NULL) IS NOT NULL THEN
+    -- every per-leg check in one pass over the inputs; recipe shapes once per distinct recipe (legs share
+    -- a handful)
+    SELECT count(DISTINCT x.u), count(x.u),
+           coalesce(bool_or((x.m = '') = (x.r = '') OR (x.r <> '' AND x.v IS NULL)), false)
+      INTO n_distinct, n_notnull, bad_form
+      FROM unnest(p_uuid, metas, recipes, p_version) AS x(u, m, r, v);
+    SELECT max(d.parts), coalesce(bool_or(d.parts % 2 = 1), false)
+      INTO n_parts, odd
+      FROM (SELECT cardinality(string_to_array(y.r, chr(31))) AS parts
+              FROM (SELECT DISTINCT r FROM unnest(recipes) AS r WHERE r <> '') y) d;
+    IF n_distinct <> n OR n_notnull <> n THEN
         RAISE EXCEPTION 'zerodrop.move_units: uuids must be distinct and not null';
     END IF;
-    IF EXISTS (SELECT 1 FROM unnest(metas, recipes, p_version) AS x(m, r, v)
-                WHERE (x.m = '') = (x.r = '') OR (x.r <> '' AND x.v IS NULL)) THEN
+    IF bad_form THEN
         RAISE EXCEPTION 'zerodrop.move_units: each leg needs either metadata or a recipe, and a recipe a version';
     END IF;
-    SELECT max(cardinality(string_to_array(r, chr(31)))), bool_or(cardinality(string_to_array(r, chr(31))) % 2 = 1)
-      INTO n_parts, odd
-      FROM unnest(recipes) r WHERE r <> '';
     IF odd THEN
         RAISE EXCEPTION 'zerodrop.move_units: a recipe is not a list of (old, new) pairs';
     END IF;
@@ -129,80 +143,88 @@ BEGIN
     --    materialised, and 10k x 10 kB would spill to disk on every read.
     --    $5/$6: in the shared layout both nodes use one table, so rows are told apart by hostname.
     EXECUTE format($q$
-        WITH input AS (
+        WITH input AS MATERIALIZED (
             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
                      WITH ORDINALITY AS i(unit, uuid, version, partner, ord)
-        ), src AS (
-            SELECT s.uuid, s.xmin::text AS version
+        ), nsrc AS (
+            SELECT s.uuid, count(*) AS n, min(s.xmin::text) AS version, min(s.ctid) AS ctid
               FROM %1$I.recovery s
              WHERE s.uuid = ANY ($2) AND ($5::text IS NULL OR s.hostname = $5)
-        ), nsrc AS (
-            SELECT src.uuid, count(*) AS n, min(src.version) AS version FROM src GROUP BY src.uuid
+             GROUP BY s.uuid
         ), dst AS (
             SELECT DISTINCT d.uuid FROM %2$I.recovery d
              WHERE d.uuid = ANY ($2) AND ($6::text IS NULL OR d.hostname = $6)
-        ), partner_left AS (
-            -- joins, not NOT EXISTS over the CTE, so the planner hashes (10k legs: ms, not s)
-            SELECT DISTINCT i.uuid
-              FROM input i
-              LEFT JOIN input j ON j.uuid = i.partner AND j.unit = i.unit
-              JOIN %1$I.recovery s ON s.uuid = i.partner AND ($5::text IS NULL OR s.hostname = $5)
-             WHERE i.partner IS NOT NULL AND j.uuid IS NULL
         ), leg AS (
-            SELECT i.ord, i.unit, i.uuid, ns.version AS seen,
+            -- a partner left behind: in the source, and not a leg of this unit. A partner among the legs
+            -- is in the source exactly when nsrc has it; only one outside them needs a lookup.
+            SELECT i.ord, i.unit, i.uuid, ns.version AS seen, ns.ctid,
                    CASE WHEN ns.n IS NULL THEN CASE WHEN d.uuid IS NULL THEN 'missing' ELSE 'already' END
                         WHEN ns.n > 1 THEN 'duplicate'
                         WHEN d.uuid IS NOT NULL THEN 'conflict'
                         WHEN i.version IS NOT NULL AND ns.version <> i.version THEN 'changed'
-                        WHEN pl.uuid IS NOT NULL THEN 'split'
+                        WHEN i.partner IS NULL OR p.unit = i.unit THEN 'ok'
+                        WHEN p.uuid IS NOT NULL THEN CASE WHEN np.uuid IS NULL THEN 'ok' ELSE 'split' END
+                        WHEN EXISTS (SELECT 1 FROM %1$I.recovery s
+                                      WHERE s.uuid = i.partner AND ($5::text IS NULL OR s.hostname = $5))
+                             THEN 'split'
                         ELSE 'ok' END AS state
               FROM input i
               LEFT JOIN nsrc ns ON ns.uuid = i.uuid
               LEFT JOIN dst d ON d.uuid = i.uuid
-              LEFT JOIN partner_left pl ON pl.uuid = i.uuid
-        ), ok_unit AS (
-            SELECT l.unit FROM leg l GROUP BY l.unit HAVING bool_and(l.state = 'ok')
+              LEFT JOIN input p ON p.uuid = i.partner
+              LEFT JOIN nsrc np ON np.uuid = i.partner
+        ), judged AS (
+            SELECT l.*, bool_and(l.state = 'ok') OVER (PARTITION BY l.unit) AS unit_ok FROM leg l
         )
-        SELECT array_agg(l.unit ORDER BY l.ord),
-               array_agg(l.uuid ORDER BY l.ord),
-               array_agg(CASE WHEN o.unit IS NOT NULL THEN 'moved'
-                              WHEN l.state = 'ok' THEN 'held'
-                              ELSE l.state END ORDER BY l.ord),
-               array_agg(l.seen ORDER BY l.ord),
-               count(o.unit)
-          FROM leg l
-          LEFT JOIN ok_unit o ON o.unit = l.unit
+        -- no ORDER BY: the aggregates of one query take its rows in one sequence, so the arrays stay
+        -- aligned leg by leg, and ord leads back to the leg's metadata and recipe (five sorts of 10k
+        -- rows were a tenth of this statement)
+        SELECT array_agg(j.unit), array_agg(j.uuid),
+               array_agg(CASE WHEN j.unit_ok THEN 'moved' WHEN j.state = 'ok' THEN 'held' ELSE j.state END),
+               array_agg(j.seen), array_agg(j.ctid), array_agg(j.ord),
+               count(*) FILTER (WHERE j.unit_ok)
+          FROM judged j
     $q$, src.schema_name, dst.schema_name)
-    INTO v_units, v_uuids, v_outcomes, v_seen, n_expected
+    INTO v_units, v_uuids, v_outcomes, v_seen, v_ctid, v_ord, n_expected
     USING p_unit, p_uuid, p_version, p_partner,
           CASE WHEN src.schema_name = dst.schema_name THEN src.switchname END,
           CASE WHEN src.schema_name = dst.schema_name THEN dst.switchname END;
 
     -- 2. copy exactly the row versions judged movable into the target, rewritten: the shipped metadata,
-    --    or the recipe applied to the source row (read straight from the table: a CTE would copy every
-    --    row once more); then 3. delete those versions from the source. A row written since step 1 has
-    --    another xmin, is neither copied nor deleted, and the count check below undoes everything.
+    --    or the recipe applied to the source row; then 3. delete those versions from the source. Both
+    --    reach each row by the ctid the judgement saw (no index descent) and insist on its xmin: a row
+    --    written since step 1 is another version, is neither copied nor deleted, and the count check
+    --    below undoes everything. Legs mostly share a few recipes: each distinct one is split once.
     EXECUTE format($q$
+        WITH rc AS (
+            SELECT d.recipe, string_to_array(d.recipe, chr(31)) AS r
+              FROM (SELECT DISTINCT x.recipe FROM unnest($5::text[]) AS x(recipe)) d
+        ), mv AS MATERIALIZED (
+            -- each leg to move with its metadata and split recipe, before any source row is read: joined
+            -- after the read, the ~4 kB rows were materialised and spilled to disk
+            SELECT v.ctid, v.seen, m.meta, rc.r
+              FROM unnest($1::tid[], $2::text[], $3::text[], $9::bigint[]) AS v(ctid, outcome, seen, ord)
+              JOIN unnest($4::text[], $5::text[]) WITH ORDINALITY AS m(meta, recipe, ord) ON m.ord = v.ord
+              JOIN rc ON rc.recipe = m.recipe
+             WHERE v.outcome = 'moved'
+        )
         INSERT INTO %2$I.recovery (runtime_uuid, technology, profile_name, hostname, uuid, metadata)
         SELECT s.runtime_uuid, s.technology, $6, $7, s.uuid,
                CASE WHEN mv.meta = '' THEN %3$s ELSE mv.meta END
-          FROM (SELECT x.*, string_to_array(x.recipe, chr(31)) AS r
-                  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
-                       AS x(uuid, outcome, seen, meta, recipe)
-                 WHERE x.outcome = 'moved') mv
-          JOIN %1$I.recovery s ON s.uuid = mv.uuid AND s.xmin::text = mv.seen
+          FROM mv
+          JOIN %1$I.recovery s ON s.ctid = mv.ctid AND s.xmin::text = mv.seen
                               AND ($8::text IS NULL OR s.hostname = $8)
     $q$, src.schema_name, dst.schema_name, rewrite)
-    USING v_uuids, v_outcomes, v_seen, metas, recipes, dst.profile, dst.switchname,
-          CASE WHEN src.schema_name = dst.schema_name THEN src.switchname END;
+    USING v_ctid, v_outcomes, v_seen, metas, recipes, dst.profile, dst.switchname,
+          CASE WHEN src.schema_name = dst.schema_name THEN src.switchname END, v_ord;
     GET DIAGNOSTICS n_ins = ROW_COUNT;
     EXECUTE format($q$
         DELETE FROM %1$I.recovery s
-         USING unnest($1::text[], $2::text[], $3::text[]) AS mv(uuid, outcome, seen)
-         WHERE mv.outcome = 'moved' AND s.uuid = mv.uuid AND s.xmin::text = mv.seen
+         USING unnest($1::tid[], $2::text[], $3::text[]) AS mv(ctid, outcome, seen)
+         WHERE mv.outcome = 'moved' AND s.ctid = mv.ctid AND s.xmin::text = mv.seen
            AND ($4::text IS NULL OR s.hostname = $4)
     $q$, src.schema_name)
-    USING v_uuids, v_outcomes, v_seen, CASE WHEN src.schema_name = dst.schema_name THEN src.switchname END;
+    USING v_ctid, v_outcomes, v_seen, CASE WHEN src.schema_name = dst.schema_name THEN src.switchname END;
     GET DIAGNOSTICS n_del = ROW_COUNT;
 
     -- a row that changed under us between judging and deleting would split its unit: undo everything
