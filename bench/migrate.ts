@@ -54,11 +54,11 @@ class MeasuredStore extends RecoveryStore {
   ) {
     super(pool);
   }
-  override async moveUnits(from: string, to: string, legs: readonly MoveLeg[]): Promise<MoveOutcome[]> {
+  override async moveUnits(from: string, legs: readonly MoveLeg[]): Promise<MoveOutcome[]> {
     const node0 = process.cpuUsage();
     const pg0 = clusterCpuMs(this.dataDir);
     this.recipeLegs += legs.filter((l) => l.recipe !== undefined && l.version !== undefined).length;
-    const out = await super.moveUnits(from, to, legs);
+    const out = await super.moveUnits(from, legs);
     const node = process.cpuUsage(node0);
     const pgMs = clusterCpuMs(this.dataDir) - pg0;
     this.pgCpuMs += pgMs;

@@ -156,7 +156,7 @@ describe('connection killed mid-move (real PostgreSQL)', () => {
       try {
         const pid = (await pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
         const t0 = performance.now();
-        const moving = store.moveUnits('a', 'b', legs).then(
+        const moving = store.moveUnits('a', legs).then(
           () => 'done' as const,
           () => 'killed' as const,
         );
@@ -206,7 +206,7 @@ describe('connection killed mid-move (real PostgreSQL)', () => {
       // retry with a fresh connection finishes the job exactly once
       const store = RecoveryStore.connect(pgHost.config('zerodrop', db));
       try {
-        const retry = await store.moveUnits('a', 'b', legs);
+        const retry = await store.moveUnits('a', legs);
         expect(retry.every((o) => o.outcome === (side === 'a' ? 'moved' : 'already'))).toBe(true);
       } finally {
         await store.close();

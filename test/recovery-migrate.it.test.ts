@@ -4,12 +4,13 @@ import { countIpOccurrences } from '../src/recovery/address-pattern.js';
 import { listCalls } from '../src/recovery/list-calls.js';
 import { migrateCalls } from '../src/recovery/migrate-calls.js';
 import { groupMigrationUnits } from '../src/recovery/migration-unit.js';
+import { RECIPE_SEPARATOR } from '../src/recovery/move-params.js';
 import type { NodeHost } from '../src/recovery/node-host.js';
 import { parseRecoveryRow, parseRecoveryRows } from '../src/recovery/parse-recovery-row.js';
 import { planMigration } from '../src/recovery/plan-migration.js';
 import { prepareMove } from '../src/recovery/prepare-move.js';
 import type { RecoveryRow } from '../src/recovery/recovery-row.js';
-import { RECIPE_SEPARATOR, RecoveryStore } from '../src/recovery/recovery-store.js';
+import { type MoveLeg, RecoveryStore } from '../src/recovery/recovery-store.js';
 import { renderPostgresInit } from '../src/recovery/render-postgres-init.js';
 import { applyRecipe } from '../src/recovery/rewrite-recipe.js';
 import { type HostPostgres, startHostPostgres } from './support/host-postgres.js';
@@ -126,8 +127,8 @@ describe('migrateCalls (per-node layout, real PostgreSQL)', () => {
     try {
       const batches = await preparedBatches(store);
       const legs = batches.get('b')!.flatMap((x) => x.legs);
-      const first = await store.moveUnits('a', 'b', legs);
-      const second = await store.moveUnits('a', 'b', legs);
+      const first = await store.moveUnits('a', legs);
+      const second = await store.moveUnits('a', legs);
       expect(first.map((o) => o.outcome)).toEqual(Array(18).fill('moved'));
       expect(second.map((o) => o.outcome)).toEqual(Array(18).fill('already'));
       expect(await rows('fs_b')).toHaveLength(19);
@@ -146,7 +147,6 @@ describe('migrateCalls (per-node layout, real PostgreSQL)', () => {
       // the XML the store would ship is garbage here: only the recipe can produce the right rows
       const out = await store.moveUnits(
         'a',
-        'b',
         legs.map((l) => ({ ...l, metadata: '<not-shipped/>' })),
       );
       expect(out.map((o) => o.outcome)).toEqual(Array(18).fill('moved'));
@@ -184,20 +184,20 @@ describe('migrateCalls (per-node layout, real PostgreSQL)', () => {
         // a recipe without the row version it was made for is refused
         await expect(
           c.query("SELECT * FROM zerodrop.move_units('a', 'b', $1, $2, $3, $4, '', $5)", [
-            ['u'],
-            [legs[0]!.uuid],
-            [null],
-            [null],
+            'u',
+            legs[0]!.uuid,
+            '',
+            '',
             legs[0]!.recipe!.flat().join(RECIPE_SEPARATOR),
           ]),
         ).rejects.toThrow(/a recipe a version/);
         // nor a recipe that is not a list of pairs
         await expect(
           c.query("SELECT * FROM zerodrop.move_units('a', 'b', $1, $2, $3, $4, '', $5)", [
-            ['u'],
-            [legs[0]!.uuid],
-            [legs[0]!.version],
-            [null],
+            'u',
+            legs[0]!.uuid,
+            legs[0]!.version,
+            '',
             '127.0.0.2',
           ]),
         ).rejects.toThrow(/not a list of \(old, new\) pairs/);
@@ -255,10 +255,19 @@ describe('migrateCalls (per-node layout, real PostgreSQL)', () => {
     }
   });
 
-  it('spreads units over b and c by load without ever splitting one', async () => {
-    const { store, rows } = await freshStore();
+  it('spreads units over b and c by load, in one transaction, without ever splitting one', async () => {
+    const { store, rows, db } = await freshStore();
     try {
       const report = await migrateCalls({ store, from: 'a', spread: true });
+      // rows written by one transaction share its id as xmin
+      const xids = await withClient(pgHost.config('postgres', db), (c) =>
+        c.query<{ n: string }>(
+          `SELECT count(DISTINCT x::text) AS n FROM (SELECT xmin AS x FROM fs_b.recovery WHERE uuid <> $1
+           UNION ALL SELECT xmin FROM fs_c.recovery) t`,
+          [bOwn[0]!.uuid],
+        ),
+      );
+      expect(Number(xids.rows[0]!.n)).toBe(1);
       expect(report.movedLegs).toBe(18);
       const onB = (await rows('fs_b')).filter((r) => r.uuid !== bOwn[0]!.uuid);
       const onC = await rows('fs_c');
@@ -347,6 +356,21 @@ describe('migrateCalls (per-node layout, real PostgreSQL)', () => {
     }
   });
 
+  it('refuses a unit whose legs name different targets, and moves nothing', async () => {
+    const { store, rows } = await freshStore();
+    try {
+      const batches = await preparedBatches(store);
+      const bridge = batches.get('b')!.find((x) => x.unit.kind === 'bridge')!;
+      const [first, second] = bridge.legs as [MoveLeg, MoveLeg];
+      await expect(store.moveUnits('a', [first, { ...second, to: 'c' }])).rejects.toThrow(
+        /legs of unit .* name different targets/,
+      );
+      expect(await rows('fs_a')).toHaveLength(18);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('refuses in the database to move part of a unit, or a row written since it was read', async () => {
     const { store, rows, db } = await freshStore();
     try {
@@ -354,13 +378,13 @@ describe('migrateCalls (per-node layout, real PostgreSQL)', () => {
       const bridges = batches.get('b')!.filter((x) => x.unit.kind === 'bridge');
       const [one, two] = bridges as [(typeof bridges)[0], (typeof bridges)[0]];
       // half a bridge: the partner would stay behind
-      const half = await store.moveUnits('a', 'b', [{ ...one.legs[0]!, unit: 'half' }]);
+      const half = await store.moveUnits('a', [{ ...one.legs[0]!, unit: 'half' }]);
       expect(half.map((o) => o.outcome)).toEqual(['split']);
       // a leg rewritten after we read it (FreeSWITCH still alive = not fenced): its whole unit stays
       await withClient(pgHost.config('postgres', db), (c) =>
         c.query("UPDATE fs_a.recovery SET metadata = metadata || ' ' WHERE uuid = $1", [two.legs[0]!.uuid]),
       );
-      const out = await store.moveUnits('a', 'b', [...one.legs, ...two.legs]);
+      const out = await store.moveUnits('a', [...one.legs, ...two.legs]);
       expect(out.map((o) => o.outcome)).toEqual(['moved', 'moved', 'changed', 'held']);
       const onB = (await rows('fs_b')).map((r) => r.uuid);
       expect(onB).toEqual(expect.arrayContaining([...one.unit.uuids]));

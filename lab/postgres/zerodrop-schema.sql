@@ -21,21 +21,24 @@ ALTER TABLE zerodrop.hosts OWNER TO {{controller}};
 DROP FUNCTION IF EXISTS zerodrop.apply_recipe(text, text);
 
 -- zerodrop.move_units: move whole migration units of recovery rows from one node's table to another's,
--- in the caller's single transaction, under one cluster-wide advisory lock. The rows arrive already
--- rewritten for the target (produced and verified by src/recovery/rewrite-recovery-row.ts), each leg in
--- one of two forms: its whole rewritten metadata in p_metadata, or, to spare shipping ~10 kB per leg
--- both ways, an empty p_metadata entry and a recipe in p_recipe that turns the source row into it: literal
--- replacements old1 U+001F new1 U+001F old2 U+001F new2 ..., applied in order with replace(), each to every
--- occurrence. src/recovery/rewrite-recipe.ts makes a recipe only after checking on the row it read that it
--- gives exactly the verified rewrite, so a recipe leg must give that row's version (p_version).
--- hostname and profile_name come from the target's hosts row.
+-- or spread them over several, in the caller's single transaction, under one cluster-wide advisory lock.
+-- The rows arrive already rewritten for their target (produced and verified by
+-- src/recovery/rewrite-recovery-row.ts), each leg in one of two forms: its whole rewritten metadata in
+-- p_metadata, or, to spare shipping ~10 kB per leg both ways, an empty p_metadata entry and a recipe in
+-- p_recipe that turns the source row into it: literal replacements old1 U+001F new1 U+001F old2 U+001F
+-- new2 ..., applied in order with replace(), each to every occurrence. src/recovery/rewrite-recipe.ts
+-- makes a recipe only after checking on the row it read that it gives exactly the verified rewrite, so a
+-- recipe leg must give that row's version (p_version). hostname and profile_name come from the target's
+-- hosts row.
 --
--- p_metadata and p_recipe hold one entry per leg, in p_uuid order, joined by U+001E (record separator,
--- which XML 1.0 forbids in a document): one plain text parameter ships much faster than a text[] literal,
--- which the server would have to unescape.
+-- Every list parameter holds one entry per leg, joined by U+001E (record separator, which XML 1.0 forbids
+-- in a document; uuids, unit ids, versions and node names never hold it): one plain text parameter ships
+-- and parses several times faster than a text[] literal, which the server would have to unescape. In
+-- p_version and p_partner an empty entry means none. p_to is the target of each leg, or one node for all;
+-- the legs of a unit must share their target.
 --
 -- A unit moves only if every one of its legs is in the source exactly once, unchanged since it was read
--- (xmin = p_version, when given), absent from the target, and no leg's bridge partner (p_partner) is left
+-- (xmin = p_version, when given), absent from its target, and no leg's bridge partner (p_partner) is left
 -- behind in the source outside the unit. Otherwise none of its legs move. Per leg it returns:
 --   moved      deleted from the source and inserted into the target
 --   already    not in the source but in the target (an earlier identical move): idempotent replay
@@ -48,13 +51,14 @@ DROP FUNCTION IF EXISTS zerodrop.apply_recipe(text, text);
 -- The caller must have fenced the source node. Call under READ COMMITTED (the default): after the lock,
 -- each statement sees everything committed before, so a second identical move returns 'already'.
 DROP FUNCTION IF EXISTS zerodrop.move_units(text, text, text[], text[], text[], text[], text);
+DROP FUNCTION IF EXISTS zerodrop.move_units(text, text, text[], text[], text[], text[], text, text);
 CREATE OR REPLACE FUNCTION zerodrop.move_units(
     p_from     text,
     p_to       text,
-    p_unit     text[],
-    p_uuid     text[],
-    p_version  text[],
-    p_partner  text[],
+    p_unit     text,
+    p_uuid     text,
+    p_version  text,
+    p_partner  text,
     p_metadata text,
     p_recipe   text)
 RETURNS TABLE (unit text, uuid text, outcome text)
@@ -69,12 +73,21 @@ SET enable_mergejoin = off
 AS $fn$
 #variable_conflict use_column
 DECLARE
-    src         zerodrop.hosts;
-    dst         zerodrop.hosts;
-    n           integer := cardinality(p_uuid);
     -- string_to_array('') is empty, but one leg's empty entry is one element
+    uuids       text[] := CASE WHEN p_uuid = '' THEN '{}'::text[] ELSE string_to_array(p_uuid, chr(30)) END;
+    n           integer := coalesce(cardinality(uuids), 0);
+    units       text[] := string_to_array(p_unit, chr(30));
+    -- an empty entry is none; one leg's empty list is one such entry
+    versions    text[] := CASE WHEN p_version = '' THEN ARRAY[NULL]::text[] ELSE string_to_array(p_version, chr(30), '') END;
+    partners    text[] := CASE WHEN p_partner = '' THEN ARRAY[NULL]::text[] ELSE string_to_array(p_partner, chr(30), '') END;
+    targets     text[] := string_to_array(p_to, chr(30));
     metas       text[] := CASE WHEN p_metadata = '' THEN ARRAY[''] ELSE string_to_array(p_metadata, chr(30)) END;
     recipes     text[] := CASE WHEN p_recipe = '' THEN ARRAY[''] ELSE string_to_array(p_recipe, chr(30)) END;
+    src         zerodrop.hosts;
+    dst         zerodrop.hosts;
+    dsts        zerodrop.hosts[];
+    shared      boolean;
+    dst_sql     text;
     v_units     text[];
     v_uuids     text[];
     v_outcomes  text[];
@@ -83,10 +96,12 @@ DECLARE
     v_ord       bigint[];
     n_del       bigint;
     n_ins       bigint;
+    n_ins_all   bigint := 0;
     n_expected  bigint;
     n_distinct  bigint;
     n_notnull   bigint;
     bad_form    boolean;
+    mixed_unit  text;
     n_parts     integer;
     odd         boolean;
     rewrite     text := 's.metadata';
@@ -95,34 +110,41 @@ BEGIN
         RAISE EXCEPTION 'zerodrop.move_units: call under READ COMMITTED, not %',
             current_setting('transaction_isolation');
     END IF;
-    IF n IS NULL OR n = 0 THEN
+    IF n = 0 THEN
         RETURN;
     END IF;
-    IF coalesce(cardinality(p_unit), 0) <> n OR coalesce(cardinality(p_version), 0) <> n
-       OR coalesce(cardinality(p_partner), 0) <> n OR coalesce(cardinality(metas), 0) <> n
-       OR coalesce(cardinality(recipes), 0) <> n THEN
-        RAISE EXCEPTION 'zerodrop.move_units: arrays differ in length (unit %, uuid %, version %, partner %, metadata %, recipe %)',
-            cardinality(p_unit), n, cardinality(p_version), cardinality(p_partner), cardinality(metas),
-            cardinality(recipes);
+    IF cardinality(targets) = 1 THEN
+        targets := array_fill(targets[1], ARRAY[n]);
+    END IF;
+    IF coalesce(cardinality(units), 0) <> n OR coalesce(cardinality(versions), 0) <> n
+       OR coalesce(cardinality(partners), 0) <> n OR coalesce(cardinality(metas), 0) <> n
+       OR coalesce(cardinality(recipes), 0) <> n OR coalesce(cardinality(targets), 0) <> n THEN
+        RAISE EXCEPTION 'zerodrop.move_units: lists differ in length (unit %, uuid %, version %, partner %, metadata %, recipe %, target %)',
+            cardinality(units), n, cardinality(versions), cardinality(partners), cardinality(metas),
+            cardinality(recipes), cardinality(targets);
     END IF;
     -- every per-leg check in one pass over the inputs; recipe shapes once per distinct recipe (legs share
     -- a handful)
-    SELECT count(DISTINCT x.u), count(x.u),
+    SELECT count(DISTINCT x.u), count(x.u) FILTER (WHERE x.u <> ''),
            coalesce(bool_or((x.m = '') = (x.r = '') OR (x.r <> '' AND x.v IS NULL)), false)
       INTO n_distinct, n_notnull, bad_form
-      FROM unnest(p_uuid, metas, recipes, p_version) AS x(u, m, r, v);
-    SELECT max(d.parts), coalesce(bool_or(d.parts % 2 = 1), false)
-      INTO n_parts, odd
-      FROM (SELECT cardinality(string_to_array(y.r, chr(31))) AS parts
-              FROM (SELECT DISTINCT r FROM unnest(recipes) AS r WHERE r <> '') y) d;
+      FROM unnest(uuids, metas, recipes, versions) AS x(u, m, r, v);
     IF n_distinct <> n OR n_notnull <> n THEN
-        RAISE EXCEPTION 'zerodrop.move_units: uuids must be distinct and not null';
+        RAISE EXCEPTION 'zerodrop.move_units: uuids must be distinct and not empty';
     END IF;
     IF bad_form THEN
         RAISE EXCEPTION 'zerodrop.move_units: each leg needs either metadata or a recipe, and a recipe a version';
     END IF;
+    SELECT max(d.parts), coalesce(bool_or(d.parts % 2 = 1), false)
+      INTO n_parts, odd
+      FROM (SELECT cardinality(string_to_array(y.r, chr(31))) AS parts
+              FROM (SELECT DISTINCT r FROM unnest(recipes) AS r WHERE r <> '') y) d;
     IF odd THEN
         RAISE EXCEPTION 'zerodrop.move_units: a recipe is not a list of (old, new) pairs';
+    END IF;
+    SELECT x.u INTO mixed_unit FROM unnest(units, targets) AS x(u, t) GROUP BY x.u HAVING count(DISTINCT x.t) > 1 LIMIT 1;
+    IF mixed_unit IS NOT NULL THEN
+        RAISE EXCEPTION 'zerodrop.move_units: the legs of unit % name different targets', mixed_unit;
     END IF;
     -- the recipes as nested replace() calls, padded with no-ops (replace(x, '', '') is x): inline SQL,
     -- no function call per leg
@@ -135,25 +157,39 @@ BEGIN
 
     SELECT * INTO src FROM zerodrop.hosts h WHERE h.node = p_from;
     IF NOT FOUND THEN RAISE EXCEPTION 'zerodrop.move_units: unknown source node %', p_from; END IF;
-    SELECT * INTO dst FROM zerodrop.hosts h WHERE h.node = p_to;
-    IF NOT FOUND THEN RAISE EXCEPTION 'zerodrop.move_units: unknown target node %', p_to; END IF;
-    IF src.node = dst.node THEN RAISE EXCEPTION 'zerodrop.move_units: source and target are both %', p_from; END IF;
+    SELECT array_agg(h ORDER BY h.node) INTO dsts
+      FROM zerodrop.hosts h WHERE h.node IN (SELECT DISTINCT t FROM unnest(targets) t);
+    IF coalesce(cardinality(dsts), 0) <> (SELECT count(DISTINCT t) FROM unnest(targets) t) THEN
+        RAISE EXCEPTION 'zerodrop.move_units: unknown target node among %',
+            (SELECT string_agg(DISTINCT t, ', ') FROM unnest(targets) t);
+    END IF;
+    FOREACH dst IN ARRAY dsts LOOP
+        IF dst.node = src.node THEN RAISE EXCEPTION 'zerodrop.move_units: source and target are both %', p_from; END IF;
+    END LOOP;
+    -- the shared layout: every node uses one table, so rows are told apart by hostname
+    shared := EXISTS (SELECT 1 FROM unnest(dsts) d WHERE d.schema_name = src.schema_name);
+
+    -- which legs each target already holds: one scan per target table
+    SELECT string_agg(format(
+               'SELECT d.uuid, %L::text AS node FROM %I.recovery d WHERE d.uuid = ANY ($2)%s',
+               d.node, d.schema_name,
+               CASE WHEN shared THEN format(' AND d.hostname = %L', d.switchname) ELSE '' END),
+           ' UNION ALL ')
+      INTO dst_sql FROM unnest(dsts) d;
 
     -- 1. judge every leg. The metadata stays out of this statement: a CTE read several times is
     --    materialised, and 10k x 10 kB would spill to disk on every read.
-    --    $5/$6: in the shared layout both nodes use one table, so rows are told apart by hostname.
     EXECUTE format($q$
         WITH input AS MATERIALIZED (
-            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
-                     WITH ORDINALITY AS i(unit, uuid, version, partner, ord)
+            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $6::text[])
+                     WITH ORDINALITY AS i(unit, uuid, version, partner, target, ord)
         ), nsrc AS (
             SELECT s.uuid, count(*) AS n, min(s.xmin::text) AS version, min(s.ctid) AS ctid
               FROM %1$I.recovery s
              WHERE s.uuid = ANY ($2) AND ($5::text IS NULL OR s.hostname = $5)
              GROUP BY s.uuid
         ), dst AS (
-            SELECT DISTINCT d.uuid FROM %2$I.recovery d
-             WHERE d.uuid = ANY ($2) AND ($6::text IS NULL OR d.hostname = $6)
+            SELECT DISTINCT d.uuid, d.node FROM (%2$s) d
         ), leg AS (
             -- a partner left behind: in the source, and not a leg of this unit. A partner among the legs
             -- is in the source exactly when nsrc has it; only one outside them needs a lookup.
@@ -170,70 +206,74 @@ BEGIN
                         ELSE 'ok' END AS state
               FROM input i
               LEFT JOIN nsrc ns ON ns.uuid = i.uuid
-              LEFT JOIN dst d ON d.uuid = i.uuid
+              LEFT JOIN dst d ON d.uuid = i.uuid AND d.node = i.target
               LEFT JOIN input p ON p.uuid = i.partner
               LEFT JOIN nsrc np ON np.uuid = i.partner
         ), judged AS (
             SELECT l.*, bool_and(l.state = 'ok') OVER (PARTITION BY l.unit) AS unit_ok FROM leg l
         )
         -- no ORDER BY: the aggregates of one query take its rows in one sequence, so the arrays stay
-        -- aligned leg by leg, and ord leads back to the leg's metadata and recipe (five sorts of 10k
-        -- rows were a tenth of this statement)
+        -- aligned leg by leg, and ord leads back to the leg's metadata, recipe and target (five sorts
+        -- of 10k rows were a tenth of this statement)
         SELECT array_agg(j.unit), array_agg(j.uuid),
                array_agg(CASE WHEN j.unit_ok THEN 'moved' WHEN j.state = 'ok' THEN 'held' ELSE j.state END),
                array_agg(j.seen), array_agg(j.ctid), array_agg(j.ord),
                count(*) FILTER (WHERE j.unit_ok)
           FROM judged j
-    $q$, src.schema_name, dst.schema_name)
+    $q$, src.schema_name, dst_sql)
     INTO v_units, v_uuids, v_outcomes, v_seen, v_ctid, v_ord, n_expected
-    USING p_unit, p_uuid, p_version, p_partner,
-          CASE WHEN src.schema_name = dst.schema_name THEN src.switchname END,
-          CASE WHEN src.schema_name = dst.schema_name THEN dst.switchname END;
+    USING units, uuids, versions, partners, CASE WHEN shared THEN src.switchname END, targets;
 
-    -- 2. copy exactly the row versions judged movable into the target, rewritten: the shipped metadata,
-    --    or the recipe applied to the source row; then 3. delete those versions from the source. Both
-    --    reach each row by the ctid the judgement saw (no index descent) and insist on its xmin: a row
-    --    written since step 1 is another version, is neither copied nor deleted, and the count check
-    --    below undoes everything. Legs mostly share a few recipes: each distinct one is split once.
-    EXECUTE format($q$
-        WITH rc AS (
-            SELECT d.recipe, string_to_array(d.recipe, chr(31)) AS r
-              FROM (SELECT DISTINCT x.recipe FROM unnest($5::text[]) AS x(recipe)) d
-        ), mv AS MATERIALIZED (
-            -- each leg to move with its metadata and split recipe, before any source row is read: joined
-            -- after the read, the ~4 kB rows were materialised and spilled to disk
-            SELECT v.ctid, v.seen, m.meta, rc.r
-              FROM unnest($1::tid[], $2::text[], $3::text[], $9::bigint[]) AS v(ctid, outcome, seen, ord)
-              JOIN unnest($4::text[], $5::text[]) WITH ORDINALITY AS m(meta, recipe, ord) ON m.ord = v.ord
-              JOIN rc ON rc.recipe = m.recipe
-             WHERE v.outcome = 'moved'
-        )
-        INSERT INTO %2$I.recovery (runtime_uuid, technology, profile_name, hostname, uuid, metadata)
-        SELECT s.runtime_uuid, s.technology, $6, $7, s.uuid,
-               CASE WHEN mv.meta = '' THEN %3$s ELSE mv.meta END
-          FROM mv
-          JOIN %1$I.recovery s ON s.ctid = mv.ctid AND s.xmin::text = mv.seen
-                              AND ($8::text IS NULL OR s.hostname = $8)
-    $q$, src.schema_name, dst.schema_name, rewrite)
-    USING v_ctid, v_outcomes, v_seen, metas, recipes, dst.profile, dst.switchname,
-          CASE WHEN src.schema_name = dst.schema_name THEN src.switchname END, v_ord;
-    GET DIAGNOSTICS n_ins = ROW_COUNT;
+    -- 2. copy exactly the row versions judged movable into their target, rewritten: the shipped
+    --    metadata, or the recipe applied to the source row (one statement per target); then 3. delete
+    --    those versions from the source. Both reach each row by the ctid the judgement saw (no index
+    --    descent) and insist on its xmin: a row written since step 1 is another version, is neither
+    --    copied nor deleted, and the count check below undoes everything. Legs mostly share a few
+    --    recipes: each distinct one is split once.
+    FOREACH dst IN ARRAY dsts LOOP
+        EXECUTE format($q$
+            WITH rc AS (
+                SELECT d.recipe, string_to_array(d.recipe, chr(31)) AS r
+                  FROM (SELECT DISTINCT x.recipe FROM unnest($5::text[]) AS x(recipe)) d
+            ), mv AS MATERIALIZED (
+                -- each leg to move with its metadata and split recipe, before any source row is read:
+                -- joined after the read, the ~4 kB rows were materialised and spilled to disk
+                SELECT v.ctid, v.seen, m.meta, rc.r
+                  FROM unnest($1::tid[], $2::text[], $3::text[], $9::bigint[]) AS v(ctid, outcome, seen, ord)
+                  JOIN unnest($4::text[], $5::text[], $10::text[]) WITH ORDINALITY AS m(meta, recipe, target, ord)
+                    ON m.ord = v.ord
+                  JOIN rc ON rc.recipe = m.recipe
+                 WHERE v.outcome = 'moved' AND m.target = $11
+            )
+            INSERT INTO %2$I.recovery (runtime_uuid, technology, profile_name, hostname, uuid, metadata)
+            SELECT s.runtime_uuid, s.technology, $6, $7, s.uuid,
+                   CASE WHEN mv.meta = '' THEN %3$s ELSE mv.meta END
+              FROM mv
+              JOIN %1$I.recovery s ON s.ctid = mv.ctid AND s.xmin::text = mv.seen
+                                  AND ($8::text IS NULL OR s.hostname = $8)
+        $q$, src.schema_name, dst.schema_name, rewrite)
+        USING v_ctid, v_outcomes, v_seen, metas, recipes, dst.profile, dst.switchname,
+              CASE WHEN shared THEN src.switchname END, v_ord, targets, dst.node;
+        GET DIAGNOSTICS n_ins = ROW_COUNT;
+        n_ins_all := n_ins_all + n_ins;
+    END LOOP;
     EXECUTE format($q$
         DELETE FROM %1$I.recovery s
          USING unnest($1::tid[], $2::text[], $3::text[]) AS mv(ctid, outcome, seen)
          WHERE mv.outcome = 'moved' AND s.ctid = mv.ctid AND s.xmin::text = mv.seen
            AND ($4::text IS NULL OR s.hostname = $4)
     $q$, src.schema_name)
-    USING v_ctid, v_outcomes, v_seen, CASE WHEN src.schema_name = dst.schema_name THEN src.switchname END;
+    USING v_ctid, v_outcomes, v_seen, CASE WHEN shared THEN src.switchname END;
     GET DIAGNOSTICS n_del = ROW_COUNT;
 
     -- a row that changed under us between judging and deleting would split its unit: undo everything
-    IF n_del <> n_expected OR n_ins <> n_expected THEN
+    IF n_del <> n_expected OR n_ins_all <> n_expected THEN
         RAISE EXCEPTION 'zerodrop.move_units: % -> %: expected to move % leg(s), deleted %, inserted %; rolled back',
-            p_from, p_to, n_expected, n_del, n_ins;
+            p_from, (SELECT string_agg(d.node, ', ') FROM unnest(dsts) d), n_expected, n_del, n_ins_all;
     END IF;
-    RETURN QUERY SELECT * FROM unnest(v_units, v_uuids, v_outcomes);
+    RETURN QUERY SELECT x.u, x.id, x.o FROM unnest(v_units, v_uuids, v_outcomes, v_ord) AS x(u, id, o, ord)
+                  ORDER BY x.ord;
 END
 $fn$;
-ALTER FUNCTION zerodrop.move_units(text, text, text[], text[], text[], text[], text, text) OWNER TO {{controller}};
-REVOKE ALL ON FUNCTION zerodrop.move_units(text, text, text[], text[], text[], text[], text, text) FROM PUBLIC;
+ALTER FUNCTION zerodrop.move_units(text, text, text, text, text, text, text, text) OWNER TO {{controller}};
+REVOKE ALL ON FUNCTION zerodrop.move_units(text, text, text, text, text, text, text, text) FROM PUBLIC;

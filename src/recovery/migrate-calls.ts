@@ -58,7 +58,7 @@ export interface MigrationReport {
   timingsMs: { read: number; parse: number; plan: number; rewrite: number; move: number };
 }
 
-/** Plans, rewrites and moves the source's units; one database transaction per target. */
+/** Plans, rewrites and moves the source's units, to every target in one database transaction. */
 export async function migrateCalls(opts: MigrateOptions): Promise<MigrationReport> {
   const clock = opts.clock ?? systemClock;
   const { store, from } = opts;
@@ -132,26 +132,24 @@ export async function migrateCalls(opts: MigrateOptions): Promise<MigrationRepor
   const rewrite = lap();
 
   let movedLegs = 0;
-  for (const [target, batch] of batches) {
-    if (opts.dryRun) {
-      for (const b of batch) report(b.unit, target, 'planned');
-      continue;
-    }
+  const all = [...batches].flatMap(([target, batch]) => batch.map((b) => ({ target, b })));
+  if (opts.dryRun) for (const { target, b } of all) report(b.unit, target, 'planned');
+  else if (all.length > 0) {
     try {
+      // every target in one transaction: a spread moves all of its units or, on a lost connection, none
       const outcomes = await store.moveUnits(
         from,
-        target,
-        batch.flatMap((b) => b.legs),
+        all.flatMap(({ b }) => b.legs),
       );
       const byUuid = new Map(outcomes.map((o) => [o.uuid, o.outcome]));
-      for (const b of batch) {
+      for (const { target, b } of all) {
         const legOutcomes = b.unit.uuids.map((uuid) => ({
           uuid,
           outcome: byUuid.get(uuid) ?? ('missing' as const),
           mediaPort: b.ports.get(uuid),
         }));
-        const all = (o: LegOutcome) => legOutcomes.every((l) => l.outcome === o);
-        const status: CallStatus = all('moved') ? 'moved' : all('already') ? 'already-moved' : 'failed';
+        const every = (o: LegOutcome) => legOutcomes.every((l) => l.outcome === o);
+        const status: CallStatus = every('moved') ? 'moved' : every('already') ? 'already-moved' : 'failed';
         if (status === 'moved') movedLegs += legOutcomes.length;
         const c = report(
           b.unit,
@@ -162,12 +160,12 @@ export async function migrateCalls(opts: MigrateOptions): Promise<MigrationRepor
         c.legs = legOutcomes;
       }
     } catch (e) {
-      for (const b of batch)
+      for (const { target, b } of all)
         report(
           b.unit,
           target,
           'failed',
-          `move to ${target} did not report back (${errorMessage(e)}); it committed or rolled back as a whole: run again to settle`,
+          `move did not report back (${errorMessage(e)}); it committed or rolled back as a whole: run again to settle`,
         );
     }
   }

@@ -64,6 +64,7 @@ export function prepareMove(input: PrepareMoveInput): {
           const opts = { from: input.source, to: target, mediaPort: port };
           const out = rewriteRecoveryRow(row, leg, opts);
           const moveLeg: MoveLeg = {
+            to: target.node,
             unit: unit.id,
             uuid: leg.uuid,
             version: row.version,

@@ -1,6 +1,7 @@
 // PostgreSQL access for recovery storage: hosts, a node's recovery rows, and the atomic unit move.
 import pg from 'pg';
-import { RecoveryRowError, ScenarioConfigError } from '../common/errors.js';
+import { ScenarioConfigError } from '../common/errors.js';
+import { encodeMoveParams } from './move-params.js';
 import type { NodeHost, NodeState } from './node-host.js';
 import type { RecoveryRow } from './recovery-row.js';
 import type { Recipe } from './rewrite-recipe.js';
@@ -18,8 +19,10 @@ export const LegOutcome = {
 } as const;
 export type LegOutcome = (typeof LegOutcome)[keyof typeof LegOutcome];
 
-/** One leg handed to moveUnits, its metadata already rewritten for the target. */
+/** One leg handed to moveUnits, its metadata already rewritten for its target. */
 export interface MoveLeg {
+  /** Target node; every leg of a unit has the same. */
+  to: string;
   unit: string;
   uuid: string;
   /** Row version (xmin) as read; undefined skips the unchanged-since-read check. */
@@ -123,9 +126,10 @@ export class RecoveryStore {
     }));
   }
 
-  /** Moves whole units from one node to another in one transaction; returns each leg's outcome. */
-  async moveUnits(from: string, to: string, legs: readonly MoveLeg[]): Promise<MoveOutcome[]> {
+  /** Moves whole units from one node to their targets (one, or several) in one transaction; each leg's outcome. */
+  async moveUnits(from: string, legs: readonly MoveLeg[]): Promise<MoveOutcome[]> {
     if (legs.length === 0) return [];
+    const p = encodeMoveParams(legs);
     const client = await this.pool.connect();
     let lost: Error | undefined;
     // a connection killed mid-move is reported on the client as well as on the query: keep it from crashing
@@ -136,15 +140,7 @@ export class RecoveryStore {
     try {
       const r = await client.query<MoveOutcome>(
         'SELECT unit, uuid, outcome FROM zerodrop.move_units($1, $2, $3, $4, $5, $6, $7, $8)',
-        [
-          from,
-          to,
-          legs.map((l) => l.unit),
-          legs.map((l) => l.uuid),
-          legs.map((l) => l.version ?? null),
-          legs.map((l) => l.partner ?? null),
-          ...joinMetadata(legs),
-        ],
+        [from, p.to, p.unit, p.uuid, p.version, p.partner, p.metadata, p.recipe],
       );
       return r.rows;
     } catch (e) {
@@ -174,29 +170,6 @@ export class RecoveryStore {
     if (!h) throw new ScenarioConfigError(`hosts.${node}`, 'no such node in zerodrop.hosts');
     return h;
   }
-}
-
-/** Separator of p_metadata and p_recipe in zerodrop.move_units: U+001E, a control character XML 1.0 forbids. */
-export const METADATA_SEPARATOR = '\x1e';
-/** Separator of the texts inside one recipe: U+001F, likewise forbidden in XML. */
-export const RECIPE_SEPARATOR = '\x1f';
-
-/** p_metadata and p_recipe: per leg either its rewritten XML or (with a version) its recipe, the other ''. */
-function joinMetadata(legs: readonly MoveLeg[]): [string, string] {
-  const metas: string[] = [];
-  const recipes: string[] = [];
-  for (const l of legs) {
-    const recipe = l.recipe !== undefined && l.version !== undefined ? l.recipe.flat() : undefined;
-    const texts = recipe ?? [l.metadata];
-    for (const t of texts)
-      if (t.includes(METADATA_SEPARATOR) || t.includes(RECIPE_SEPARATOR))
-        throw new RecoveryRowError(l.uuid, 'metadata contains U+001E or U+001F, which XML forbids');
-    if (recipe !== undefined && (recipe.length === 0 || recipe.some((t, i) => i % 2 === 0 && t === '')))
-      throw new RecoveryRowError(l.uuid, 'recipe is empty or replaces an empty text');
-    metas.push(recipe ? '' : l.metadata);
-    recipes.push(recipe ? recipe.join(RECIPE_SEPARATOR) : '');
-  }
-  return [metas.join(METADATA_SEPARATOR), recipes.join(METADATA_SEPARATOR)];
 }
 
 function toHost(h: HostRow): NodeHost {

@@ -80,12 +80,17 @@ export async function splitMigration(
     splitUnits: units.filter((u) => u.legs.length > 1).length,
     refused: skipped.map((s) => `${s.uuid}: ${s.problem}`),
   };
-  for (const [target, batch] of batches) {
-    // no partner named: the database would rightly refuse to leave a bridge partner behind
-    const legs = batch.flatMap((u) => u.legs.map((l) => ({ ...l, partner: undefined })));
-    const outcomes = await store.moveUnits(from, target, legs);
-    out.movedByTarget[target] = outcomes.filter((o) => o.outcome === 'moved').length;
-    for (const o of outcomes) if (o.outcome !== 'moved') out.refused.push(`${o.uuid}: ${o.outcome}`);
+  // no partner named: the database would rightly refuse to leave a bridge partner behind
+  const legs = [...batches.values()]
+    .flatMap((b) => b.flatMap((u) => u.legs))
+    .map((l) => ({ ...l, partner: undefined }));
+  const target = new Map(legs.map((l) => [l.uuid, l.to]));
+  const outcomes = await store.moveUnits(from, legs);
+  for (const t of batches.keys()) out.movedByTarget[t] = 0;
+  for (const o of outcomes) {
+    const t = target.get(o.uuid);
+    if (o.outcome === 'moved' && t !== undefined) out.movedByTarget[t] = (out.movedByTarget[t] ?? 0) + 1;
+    else out.refused.push(`${o.uuid}: ${o.outcome}`);
   }
   return out;
 }
