@@ -1,5 +1,5 @@
-// Planned maintenance, "take over calls right from the console": fence the source, move whole units in one
-// transaction per target, one `fsctl recover` per target after its move committed, confirm per call.
+// Planned maintenance, "take over calls right from the console": fence the source, move whole units to their
+// targets in one transaction, one `fsctl recover` per target after the move committed, confirm per call.
 import { type Clock, systemClock } from '../common/clock.js';
 import { errorMessage, ScenarioConfigError } from '../common/errors.js';
 import { pollUntil } from '../common/wait.js';
@@ -148,7 +148,7 @@ export async function plannedMigration(o: PlannedMigrationOptions): Promise<Plan
   try {
     report = await migrateCalls({ ...base, clock });
   } catch (e) {
-    // The move is one transaction per target: whatever did not commit is still on the source, and a rerun
+    // The move is one transaction: whatever did not commit is still on the source, and a rerun
     // (the fence of a dead node succeeds again) moves it; moves are idempotent.
     return failed(
       fenceOutcome,

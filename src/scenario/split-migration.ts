@@ -127,7 +127,7 @@ export async function splitFailover(ctx: RunContext): Promise<void> {
     ctx.progress(
       `  split ${move.splitUnits} unit(s) of ${from} over ${a} and ${b}: ${JSON.stringify(move.movedByTarget)}`,
     );
-    // one recover per target, after its move committed (both moves are done by now)
+    // one recover per target, after the move committed
     await Promise.all(
       [a, b].map(async (node) => {
         emit('invoke', EventKind.recover, { node, command: 'fsctl recover' });
