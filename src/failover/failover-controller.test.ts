@@ -159,10 +159,14 @@ describe('FailoverController and its own blindness', () => {
     expect(log).toEqual([]);
     expect(events.some((e) => e.kind === 'controller.probe-ignored')).toBe(true);
     blind = false;
-    for (let i = 0; i < 100 && !log.includes('recover fs2'); i++) await delay(10);
+    for (let i = 0; i < 100 && !log.some((l) => l.startsWith('recover')); i++) await delay(10);
     fs1Silent = false;
     await c.stop();
-    expect(log).toEqual(['fence fs1', 'move fs1->fs2', 'recover fs2']);
+    // the target is whichever survivor answered first after the blind spell (fs2 or fs3: scheduling decides
+    // under load); what matters is that fs1 alone is fenced, and once
+    const target = log[1]?.replace('move fs1->', '');
+    expect(['fs2', 'fs3']).toContain(target);
+    expect(log).toEqual(['fence fs1', `move fs1->${target}`, `recover ${target}`]);
   });
 });
 
