@@ -73,11 +73,11 @@ SET enable_mergejoin = off
 AS $fn$
 #variable_conflict use_column
 DECLARE
-    -- string_to_array('') is empty, but one leg's empty entry is one element
+    -- no uuids, no legs; in the other lists one leg's empty entry is one element (string_to_array('') is
+    -- empty), and in p_version and p_partner an empty entry is none
     uuids       text[] := CASE WHEN p_uuid = '' THEN '{}'::text[] ELSE string_to_array(p_uuid, chr(30)) END;
     n           integer := coalesce(cardinality(uuids), 0);
     units       text[] := string_to_array(p_unit, chr(30));
-    -- an empty entry is none; one leg's empty list is one such entry
     versions    text[] := CASE WHEN p_version = '' THEN ARRAY[NULL]::text[] ELSE string_to_array(p_version, chr(30), '') END;
     partners    text[] := CASE WHEN p_partner = '' THEN ARRAY[NULL]::text[] ELSE string_to_array(p_partner, chr(30), '') END;
     targets     text[] := string_to_array(p_to, chr(30));
@@ -123,8 +123,8 @@ BEGIN
             cardinality(units), n, cardinality(versions), cardinality(partners), cardinality(metas),
             cardinality(recipes), cardinality(targets);
     END IF;
-    -- every per-leg check in one pass over the inputs; recipe shapes once per distinct recipe (legs share
-    -- a handful)
+    -- the per-leg checks in one pass over the inputs; recipe shapes once per distinct recipe (legs share a
+    -- handful); then each unit's target
     SELECT count(DISTINCT x.u), count(x.u) FILTER (WHERE x.u <> ''),
            coalesce(bool_or((x.m = '') = (x.r = '') OR (x.r <> '' AND x.v IS NULL)), false)
       INTO n_distinct, n_notnull, bad_form
