@@ -91,12 +91,9 @@ DECLARE
     v_units     text[];
     v_uuids     text[];
     v_outcomes  text[];
-    v_seen      text[];
-    v_ctid      tid[];
     v_ord       bigint[];
     n_del       bigint;
-    n_ins       bigint;
-    n_ins_all   bigint := 0;
+    n_ins_all   bigint;
     n_expected  bigint;
     n_distinct  bigint;
     n_notnull   bigint;
@@ -105,6 +102,9 @@ DECLARE
     n_parts     integer;
     odd         boolean;
     rewrite     text := 's.metadata';
+    ins_sql     text;
+    cnt_sql     text;
+    n_targets   integer := coalesce(cardinality(targets), 0);
 BEGIN
     IF current_setting('transaction_isolation') <> 'read committed' THEN
         RAISE EXCEPTION 'zerodrop.move_units: call under READ COMMITTED, not %',
@@ -113,7 +113,7 @@ BEGIN
     IF n = 0 THEN
         RETURN;
     END IF;
-    IF cardinality(targets) = 1 THEN
+    IF n_targets = 1 THEN
         targets := array_fill(targets[1], ARRAY[n]);
     END IF;
     IF coalesce(cardinality(units), 0) <> n OR coalesce(cardinality(versions), 0) <> n
@@ -125,10 +125,12 @@ BEGIN
     END IF;
     -- the per-leg checks in one pass over the inputs; recipe shapes once per distinct recipe (legs share a
     -- handful); then each unit's target
-    SELECT count(DISTINCT x.u), count(x.u) FILTER (WHERE x.u <> ''),
+    SELECT count(x.u) FILTER (WHERE x.u <> ''),
            coalesce(bool_or((x.m = '') = (x.r = '') OR (x.r <> '' AND x.v IS NULL)), false)
-      INTO n_distinct, n_notnull, bad_form
+      INTO n_notnull, bad_form
       FROM unnest(uuids, metas, recipes, versions) AS x(u, m, r, v);
+    -- hashed, not count(DISTINCT), which sorts 10k uuids under the database's collation
+    SELECT count(*) INTO n_distinct FROM (SELECT DISTINCT u FROM unnest(uuids) AS u) d;
     IF n_distinct <> n OR n_notnull <> n THEN
         RAISE EXCEPTION 'zerodrop.move_units: uuids must be distinct and not empty';
     END IF;
@@ -142,7 +144,10 @@ BEGIN
     IF odd THEN
         RAISE EXCEPTION 'zerodrop.move_units: a recipe is not a list of (old, new) pairs';
     END IF;
-    SELECT x.u INTO mixed_unit FROM unnest(units, targets) AS x(u, t) GROUP BY x.u HAVING count(DISTINCT x.t) > 1 LIMIT 1;
+    IF n_targets > 1 THEN  -- p_to named one node per leg
+        SELECT x.u INTO mixed_unit FROM (SELECT DISTINCT u, t FROM unnest(units, targets) AS y(u, t)) x
+         GROUP BY x.u HAVING count(*) > 1 LIMIT 1;
+    END IF;
     IF mixed_unit IS NOT NULL THEN
         RAISE EXCEPTION 'zerodrop.move_units: the legs of unit % name different targets', mixed_unit;
     END IF;
@@ -177,8 +182,30 @@ BEGIN
            ' UNION ALL ')
       INTO dst_sql FROM unnest(dsts) d;
 
-    -- 1. judge every leg. The metadata stays out of this statement: a CTE read several times is
-    --    materialised, and 10k x 10 kB would spill to disk on every read.
+    -- one INSERT per target for the statement below. LATERAL ... OFFSET 0 makes the planner reach each
+    -- source row by its ctid: it estimates the judged legs in the billions and would otherwise hash the
+    -- whole source table, ~4 kB rows and all.
+    SELECT string_agg(format($q$
+        , ins_%1$s AS (
+            INSERT INTO %2$I.recovery (runtime_uuid, technology, profile_name, hostname, uuid, metadata)
+            SELECT s.runtime_uuid, s.technology, %3$L, %4$L, s.uuid,
+                   CASE WHEN mv.meta = '' THEN %5$s ELSE mv.meta END
+              FROM mv, LATERAL (SELECT s.* FROM %6$I.recovery s
+                                 WHERE s.ctid = mv.ctid AND s.xmin::text = mv.seen
+                                   AND ($5::text IS NULL OR s.hostname = $5) OFFSET 0) s
+             WHERE mv.target = %7$L
+            RETURNING 1)$q$, d.ordinality, d.schema_name, d.profile, d.switchname, rewrite, src.schema_name, d.node), '')
+           , string_agg(format('(SELECT count(*) FROM ins_%s)', d.ordinality), ' + ')
+      INTO ins_sql, cnt_sql
+      FROM unnest(dsts) WITH ORDINALITY AS d;
+
+    -- Judge every leg, copy the movable ones rewritten into their targets, delete them from the source:
+    -- one statement, so all three work from one snapshot and the judgement reaches the copy and the
+    -- delete without being shipped back and forth as arrays. The copy and the delete reach each row by
+    -- the ctid the judgement saw and insist on its xmin: a row written since the snapshot is another
+    -- version (the delete re-checks the newest one and drops it), so the counts disagree and the check
+    -- below undoes everything. Legs mostly share a few recipes: each distinct one is split once. The
+    -- metadata stays out of every CTE read twice (those are materialised: 10k x 10 kB would spill).
     EXECUTE format($q$
         WITH input AS MATERIALIZED (
             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $6::text[])
@@ -193,7 +220,7 @@ BEGIN
         ), leg AS (
             -- a partner left behind: in the source, and not a leg of this unit. A partner among the legs
             -- is in the source exactly when nsrc has it; only one outside them needs a lookup.
-            SELECT i.ord, i.unit, i.uuid, ns.version AS seen, ns.ctid,
+            SELECT i.ord, i.unit, i.uuid, i.target, ns.version AS seen, ns.ctid,
                    CASE WHEN ns.n IS NULL THEN CASE WHEN d.uuid IS NULL THEN 'missing' ELSE 'already' END
                         WHEN ns.n > 1 THEN 'duplicate'
                         WHEN d.uuid IS NOT NULL THEN 'conflict'
@@ -209,64 +236,40 @@ BEGIN
               LEFT JOIN dst d ON d.uuid = i.uuid AND d.node = i.target
               LEFT JOIN input p ON p.uuid = i.partner
               LEFT JOIN nsrc np ON np.uuid = i.partner
-        ), judged AS (
+        ), judged AS MATERIALIZED (
             SELECT l.*, bool_and(l.state = 'ok') OVER (PARTITION BY l.unit) AS unit_ok FROM leg l
+        ), rc AS (
+            SELECT d.recipe, string_to_array(d.recipe, chr(31)) AS r
+              FROM (SELECT DISTINCT x.recipe FROM unnest($8::text[]) AS x(recipe)) d
+        ), mv AS MATERIALIZED (
+            -- each leg to move with its metadata and split recipe, before any source row is read
+            SELECT j.ctid, j.seen, j.target, m.meta, rc.r
+              FROM judged j
+              JOIN unnest($7::text[], $8::text[]) WITH ORDINALITY AS m(meta, recipe, ord) ON m.ord = j.ord
+              JOIN rc ON rc.recipe = m.recipe
+             WHERE j.unit_ok
+        )%3$s, del AS (
+            DELETE FROM %1$I.recovery s
+             USING mv
+             -- a TID scan of exactly these rows, not a scan of the whole table
+             WHERE s.ctid = ANY (ARRAY(SELECT m2.ctid FROM mv m2))
+               AND s.ctid = mv.ctid AND s.xmin::text = mv.seen AND ($5::text IS NULL OR s.hostname = $5)
+            RETURNING 1
         )
         -- no ORDER BY: the aggregates of one query take its rows in one sequence, so the arrays stay
-        -- aligned leg by leg, and ord leads back to the leg's metadata, recipe and target (five sorts
-        -- of 10k rows were a tenth of this statement)
+        -- aligned leg by leg; ord restores the input order on return
         SELECT array_agg(j.unit), array_agg(j.uuid),
                array_agg(CASE WHEN j.unit_ok THEN 'moved' WHEN j.state = 'ok' THEN 'held' ELSE j.state END),
-               array_agg(j.seen), array_agg(j.ctid), array_agg(j.ord),
-               count(*) FILTER (WHERE j.unit_ok)
+               array_agg(j.ord),
+               count(*) FILTER (WHERE j.unit_ok),
+               %4$s,
+               (SELECT count(*) FROM del)
           FROM judged j
-    $q$, src.schema_name, dst_sql)
-    INTO v_units, v_uuids, v_outcomes, v_seen, v_ctid, v_ord, n_expected
-    USING units, uuids, versions, partners, CASE WHEN shared THEN src.switchname END, targets;
+    $q$, src.schema_name, dst_sql, ins_sql, cnt_sql)
+    INTO v_units, v_uuids, v_outcomes, v_ord, n_expected, n_ins_all, n_del
+    USING units, uuids, versions, partners, CASE WHEN shared THEN src.switchname END, targets, metas, recipes;
 
-    -- 2. copy exactly the row versions judged movable into their target, rewritten: the shipped
-    --    metadata, or the recipe applied to the source row (one statement per target); then 3. delete
-    --    those versions from the source. Both reach each row by the ctid the judgement saw (no index
-    --    descent) and insist on its xmin: a row written since step 1 is another version, is neither
-    --    copied nor deleted, and the count check below undoes everything. Legs mostly share a few
-    --    recipes: each distinct one is split once.
-    FOREACH dst IN ARRAY dsts LOOP
-        EXECUTE format($q$
-            WITH rc AS (
-                SELECT d.recipe, string_to_array(d.recipe, chr(31)) AS r
-                  FROM (SELECT DISTINCT x.recipe FROM unnest($5::text[]) AS x(recipe)) d
-            ), mv AS MATERIALIZED (
-                -- each leg to move with its metadata and split recipe, before any source row is read:
-                -- joined after the read, the ~4 kB rows were materialised and spilled to disk
-                SELECT v.ctid, v.seen, m.meta, rc.r
-                  FROM unnest($1::tid[], $2::text[], $3::text[], $9::bigint[]) AS v(ctid, outcome, seen, ord)
-                  JOIN unnest($4::text[], $5::text[], $10::text[]) WITH ORDINALITY AS m(meta, recipe, target, ord)
-                    ON m.ord = v.ord
-                  JOIN rc ON rc.recipe = m.recipe
-                 WHERE v.outcome = 'moved' AND m.target = $11
-            )
-            INSERT INTO %2$I.recovery (runtime_uuid, technology, profile_name, hostname, uuid, metadata)
-            SELECT s.runtime_uuid, s.technology, $6, $7, s.uuid,
-                   CASE WHEN mv.meta = '' THEN %3$s ELSE mv.meta END
-              FROM mv
-              JOIN %1$I.recovery s ON s.ctid = mv.ctid AND s.xmin::text = mv.seen
-                                  AND ($8::text IS NULL OR s.hostname = $8)
-        $q$, src.schema_name, dst.schema_name, rewrite)
-        USING v_ctid, v_outcomes, v_seen, metas, recipes, dst.profile, dst.switchname,
-              CASE WHEN shared THEN src.switchname END, v_ord, targets, dst.node;
-        GET DIAGNOSTICS n_ins = ROW_COUNT;
-        n_ins_all := n_ins_all + n_ins;
-    END LOOP;
-    EXECUTE format($q$
-        DELETE FROM %1$I.recovery s
-         USING unnest($1::tid[], $2::text[], $3::text[]) AS mv(ctid, outcome, seen)
-         WHERE mv.outcome = 'moved' AND s.ctid = mv.ctid AND s.xmin::text = mv.seen
-           AND ($4::text IS NULL OR s.hostname = $4)
-    $q$, src.schema_name)
-    USING v_ctid, v_outcomes, v_seen, CASE WHEN shared THEN src.switchname END;
-    GET DIAGNOSTICS n_del = ROW_COUNT;
-
-    -- a row that changed under us between judging and deleting would split its unit: undo everything
+    -- a row that changed under us would split its unit: undo everything
     IF n_del <> n_expected OR n_ins_all <> n_expected THEN
         RAISE EXCEPTION 'zerodrop.move_units: % -> %: expected to move % leg(s), deleted %, inserted %; rolled back',
             p_from, (SELECT string_agg(d.node, ', ') FROM unnest(dsts) d), n_expected, n_del, n_ins_all;
