@@ -1,5 +1,7 @@
 // Moving real FreeSWITCH recovery rows between per-node schemas in a real PostgreSQL 15.
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pollUntil } from '../src/common/wait.js';
 import { countIpOccurrences } from '../src/recovery/address-pattern.js';
 import { listCalls } from '../src/recovery/list-calls.js';
 import { migrateCalls } from '../src/recovery/migrate-calls.js';
@@ -183,7 +185,7 @@ describe('migrateCalls (per-node layout, real PostgreSQL)', () => {
         }
         // a recipe without the row version it was made for is refused
         await expect(
-          c.query("SELECT * FROM zerodrop.move_units('a', 'b', $1, $2, $3, $4, '', $5)", [
+          c.query("SELECT * FROM zerodrop.move_units('a', 'b', $1, $2, $3, $4, '', '1', $5)", [
             'u',
             legs[0]!.uuid,
             '',
@@ -191,9 +193,21 @@ describe('migrateCalls (per-node layout, real PostgreSQL)', () => {
             legs[0]!.recipe!.flat().join(RECIPE_SEPARATOR),
           ]),
         ).rejects.toThrow(/a recipe a version/);
+        // nor a leg naming a recipe that was not shipped
+        for (const number of ['2', '0', 'x'])
+          await expect(
+            c.query("SELECT * FROM zerodrop.move_units('a', 'b', $1, $2, $3, $4, '', $5, $6)", [
+              'u',
+              legs[0]!.uuid,
+              legs[0]!.version,
+              '',
+              number,
+              legs[0]!.recipe!.flat().join(RECIPE_SEPARATOR),
+            ]),
+          ).rejects.toThrow(/names a recipe that p_recipes does not hold/);
         // nor a recipe that is not a list of pairs
         await expect(
-          c.query("SELECT * FROM zerodrop.move_units('a', 'b', $1, $2, $3, $4, '', $5)", [
+          c.query("SELECT * FROM zerodrop.move_units('a', 'b', $1, $2, $3, $4, '', '1', $5)", [
             'u',
             legs[0]!.uuid,
             legs[0]!.version,
@@ -391,6 +405,43 @@ describe('migrateCalls (per-node layout, real PostgreSQL)', () => {
       expect(onB).not.toEqual(expect.arrayContaining([two.unit.uuids[0]]));
       expect((await rows('fs_a')).map((r) => r.uuid)).toEqual(expect.arrayContaining([...two.unit.uuids]));
     } finally {
+      await store.close();
+    }
+  });
+
+  it('undoes the whole move when a row is written while the move runs', async () => {
+    const { store, rows, db } = await freshStore();
+    const writer = new pg.Client(pgHost.config('postgres', db));
+    await writer.connect();
+    try {
+      const legs = [...(await preparedBatches(store)).get('b')!.flatMap((x) => x.legs)];
+      const before = await rows('fs_a');
+      // an unfenced node rewrites one leg after the move read it and before the move deletes it: the
+      // move's delete waits for the row lock, then finds a newer version than the one it copied
+      await writer.query('BEGIN');
+      await writer.query("UPDATE fs_a.recovery SET metadata = metadata || ' ' WHERE uuid = $1", [
+        legs[5]!.uuid,
+      ]);
+      const moving = store.moveUnits('a', legs).then(
+        () => 'committed',
+        (e: Error) => e.message,
+      );
+      const waiting = await pollUntil(
+        async () => {
+          const r = await writer.query(
+            "SELECT 1 FROM pg_stat_activity WHERE query LIKE '%move_units%' AND wait_event_type = 'Lock'",
+          );
+          return r.rowCount === 1 ? true : undefined;
+        },
+        { timeoutMs: 10_000, intervalMs: 20 },
+      );
+      expect(waiting).toBe(true);
+      await writer.query('COMMIT');
+      expect(await moving).toMatch(/expected to move 18 leg\(s\), deleted 17, inserted 18; rolled back/);
+      expect((await rows('fs_a')).map((r) => r.uuid).sort()).toEqual(before.map((r) => r.uuid).sort());
+      expect((await rows('fs_b')).map((r) => r.uuid)).toEqual(bOwn.map((r) => r.uuid));
+    } finally {
+      await writer.end();
       await store.close();
     }
   });

@@ -24,22 +24,22 @@ DROP FUNCTION IF EXISTS zerodrop.apply_recipe(text, text);
 -- or spread them over several, in the caller's single transaction, under one cluster-wide advisory lock.
 -- The rows arrive already rewritten for their target (produced and verified by
 -- src/recovery/rewrite-recovery-row.ts), each leg in one of two forms: its whole rewritten metadata in
--- p_metadata, or, to spare shipping ~10 kB per leg both ways, an empty p_metadata entry and a recipe in
--- p_recipe that turns the source row into it: literal replacements old1 U+001F new1 U+001F old2 U+001F
--- new2 ..., applied in order with replace(), each to every occurrence. src/recovery/rewrite-recipe.ts
--- makes a recipe only after checking on the row it read that it gives exactly the verified rewrite, so a
--- recipe leg must give that row's version (p_version). hostname and profile_name come from the target's
--- hosts row.
+-- p_metadata, or, to spare shipping ~10 kB per leg both ways, an empty p_metadata entry and the number
+-- (from 1) of a recipe in p_recipes that turns the source row into it: literal replacements old1 U+001F
+-- new1 U+001F old2 U+001F new2 ..., applied in order with replace(), each to every occurrence. Legs share
+-- a handful of recipes, so each is shipped and split once. src/recovery/rewrite-recipe.ts makes a recipe
+-- only after checking on the row it read that it gives exactly the verified rewrite, so a recipe leg must
+-- give that row's version (p_version). hostname and profile_name come from the target's hosts row.
 --
--- Every list parameter holds one entry per leg, joined by U+001E (record separator, which XML 1.0 forbids
--- in a document; uuids, unit ids, versions and node names never hold it): one plain text parameter ships
--- and parses several times faster than a text[] literal, which the server would have to unescape. In
--- p_version and p_partner an empty entry means none. p_to is the target of each leg, or one node for all;
--- the legs of a unit must share their target.
+-- Every list parameter holds one entry per leg (p_recipes: one per recipe), joined by U+001E (record
+-- separator, which XML 1.0 forbids in a document; uuids, unit ids, versions and node names never hold
+-- it): one plain text parameter ships and parses several times faster than a text[] literal, which the
+-- server would have to unescape. In p_version, p_partner and p_recipe an empty entry means none. p_to is
+-- the target of each leg, or one node for all; the legs of a unit must share their target.
 --
 -- A unit moves only if every one of its legs is in the source exactly once, unchanged since it was read
 -- (xmin = p_version, when given), absent from its target, and no leg's bridge partner (p_partner) is left
--- behind in the source outside the unit. Otherwise none of its legs move. Per leg it returns:
+-- behind in the source outside the unit. Otherwise none of its legs move. Per leg, in input order:
 --   moved      deleted from the source and inserted into the target
 --   already    not in the source but in the target (an earlier identical move): idempotent replay
 --   missing    in neither table
@@ -52,6 +52,30 @@ DROP FUNCTION IF EXISTS zerodrop.apply_recipe(text, text);
 -- each statement sees everything committed before, so a second identical move returns 'already'.
 DROP FUNCTION IF EXISTS zerodrop.move_units(text, text, text[], text[], text[], text[], text);
 DROP FUNCTION IF EXISTS zerodrop.move_units(text, text, text[], text[], text[], text[], text, text);
+DROP FUNCTION IF EXISTS zerodrop.move_units(text, text, text, text, text, text, text, text);
+
+-- move_units' last word, evaluated once its copy and delete have run to completion: raising here undoes
+-- the whole move. A row written since the move's snapshot is left uncopied or undeleted, which would
+-- split its unit. STABLE, so that a condition calling it with no column of a row is checked once per
+-- statement, not once per row; no SET clause, which would cost a configuration save and restore per call
+-- (it names no object, so the search path cannot matter).
+CREATE OR REPLACE FUNCTION zerodrop.move_counts_agree(
+    p_from text, p_to text, p_expected bigint, p_inserted bigint, p_deleted bigint)
+RETURNS boolean
+LANGUAGE plpgsql
+STABLE
+AS $fn$
+BEGIN
+    IF p_inserted <> p_expected OR p_deleted <> p_expected THEN
+        RAISE EXCEPTION 'zerodrop.move_units: % -> %: expected to move % leg(s), deleted %, inserted %; rolled back',
+            p_from, p_to, p_expected, p_deleted, p_inserted;
+    END IF;
+    RETURN true;
+END
+$fn$;
+ALTER FUNCTION zerodrop.move_counts_agree(text, text, bigint, bigint, bigint) OWNER TO {{controller}};
+REVOKE ALL ON FUNCTION zerodrop.move_counts_agree(text, text, bigint, bigint, bigint) FROM PUBLIC;
+
 CREATE OR REPLACE FUNCTION zerodrop.move_units(
     p_from     text,
     p_to       text,
@@ -60,7 +84,8 @@ CREATE OR REPLACE FUNCTION zerodrop.move_units(
     p_version  text,
     p_partner  text,
     p_metadata text,
-    p_recipe   text)
+    p_recipe   text,
+    p_recipes  text)
 RETURNS TABLE (unit text, uuid text, outcome text)
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
@@ -70,11 +95,16 @@ SET jit = off
 -- the planner cannot know the unnest()ed legs are unique per uuid, estimates joins of them in the
 -- millions and picks merge joins, sorting 10k rows again and again; hashing them is what fits
 SET enable_mergejoin = off
+-- the judgement hashes several copies of the legs: in memory, not spilled at 4 MB each
+SET work_mem = '64MB'
+-- nor does it know the legs number 10k, not 200: it would look each one up in an index, 10k times. Hash
+-- joins it is. (Reaching rows by ctid stays a nested loop: a LATERAL subquery leaves no other way.)
+SET enable_nestloop = off
 AS $fn$
 #variable_conflict use_column
 DECLARE
     -- no uuids, no legs; in the other lists one leg's empty entry is one element (string_to_array('') is
-    -- empty), and in p_version and p_partner an empty entry is none
+    -- empty), and in p_version, p_partner and p_recipe an empty entry is none
     uuids       text[] := CASE WHEN p_uuid = '' THEN '{}'::text[] ELSE string_to_array(p_uuid, chr(30)) END;
     n           integer := coalesce(cardinality(uuids), 0);
     units       text[] := string_to_array(p_unit, chr(30));
@@ -82,29 +112,27 @@ DECLARE
     partners    text[] := CASE WHEN p_partner = '' THEN ARRAY[NULL]::text[] ELSE string_to_array(p_partner, chr(30), '') END;
     targets     text[] := string_to_array(p_to, chr(30));
     metas       text[] := CASE WHEN p_metadata = '' THEN ARRAY[''] ELSE string_to_array(p_metadata, chr(30)) END;
-    recipes     text[] := CASE WHEN p_recipe = '' THEN ARRAY[''] ELSE string_to_array(p_recipe, chr(30)) END;
+    rnums       text[] := CASE WHEN p_recipe = '' THEN ARRAY[NULL]::text[] ELSE string_to_array(p_recipe, chr(30), '') END;
+    recipes     text[] := CASE WHEN p_recipes = '' THEN '{}'::text[] ELSE string_to_array(p_recipes, chr(30)) END;
+    n_targets   integer := coalesce(cardinality(targets), 0);
+    -- whether any leg ships its XML; when none does, the statement below leaves the list alone
+    any_meta    boolean;
+    tnames      text[];
     src         zerodrop.hosts;
     dst         zerodrop.hosts;
     dsts        zerodrop.hosts[];
     shared      boolean;
     dst_sql     text;
-    v_units     text[];
-    v_uuids     text[];
-    v_outcomes  text[];
-    v_ord       bigint[];
-    n_del       bigint;
-    n_ins_all   bigint;
-    n_expected  bigint;
+    ins_sql     text;
+    cnt_sql     text;
     n_distinct  bigint;
     n_notnull   bigint;
     bad_form    boolean;
+    bad_ref     boolean;
     mixed_unit  text;
     n_parts     integer;
     odd         boolean;
     rewrite     text := 's.metadata';
-    ins_sql     text;
-    cnt_sql     text;
-    n_targets   integer := coalesce(cardinality(targets), 0);
 BEGIN
     IF current_setting('transaction_isolation') <> 'read committed' THEN
         RAISE EXCEPTION 'zerodrop.move_units: call under READ COMMITTED, not %',
@@ -115,21 +143,26 @@ BEGIN
     END IF;
     IF n_targets = 1 THEN
         targets := array_fill(targets[1], ARRAY[n]);
+        tnames := ARRAY[p_to];
+    ELSE
+        tnames := ARRAY(SELECT DISTINCT t FROM unnest(targets) AS t);
     END IF;
     IF coalesce(cardinality(units), 0) <> n OR coalesce(cardinality(versions), 0) <> n
        OR coalesce(cardinality(partners), 0) <> n OR coalesce(cardinality(metas), 0) <> n
-       OR coalesce(cardinality(recipes), 0) <> n OR coalesce(cardinality(targets), 0) <> n THEN
+       OR coalesce(cardinality(rnums), 0) <> n OR coalesce(cardinality(targets), 0) <> n THEN
         RAISE EXCEPTION 'zerodrop.move_units: lists differ in length (unit %, uuid %, version %, partner %, metadata %, recipe %, target %)',
             cardinality(units), n, cardinality(versions), cardinality(partners), cardinality(metas),
-            cardinality(recipes), cardinality(targets);
+            cardinality(rnums), cardinality(targets);
     END IF;
-    -- the per-leg checks in one pass over the inputs; recipe shapes once per distinct recipe (legs share a
-    -- handful); then each unit's target
+    any_meta := p_metadata <> repeat(chr(30), n - 1);
+    -- the per-leg checks in one pass over the inputs; uuids distinct by hashing (count(DISTINCT) would
+    -- sort 10k of them under the database's collation); recipe shapes once each; then each unit's target
     SELECT count(x.u) FILTER (WHERE x.u <> ''),
-           coalesce(bool_or((x.m = '') = (x.r = '') OR (x.r <> '' AND x.v IS NULL)), false)
-      INTO n_notnull, bad_form
-      FROM unnest(uuids, metas, recipes, versions) AS x(u, m, r, v);
-    -- hashed, not count(DISTINCT), which sorts 10k uuids under the database's collation
+           coalesce(bool_or((x.m = '') = (x.r IS NULL) OR (x.r IS NOT NULL AND x.v IS NULL)), false),
+           coalesce(bool_or(x.r IS NOT NULL AND coalesce(
+               CASE WHEN x.r ~ '^[1-9][0-9]{0,8}$' THEN x.r::integer END > cardinality(recipes), true)), false)
+      INTO n_notnull, bad_form, bad_ref
+      FROM unnest(uuids, metas, rnums, versions) AS x(u, m, r, v);
     SELECT count(*) INTO n_distinct FROM (SELECT DISTINCT u FROM unnest(uuids) AS u) d;
     IF n_distinct <> n OR n_notnull <> n THEN
         RAISE EXCEPTION 'zerodrop.move_units: uuids must be distinct and not empty';
@@ -137,14 +170,16 @@ BEGIN
     IF bad_form THEN
         RAISE EXCEPTION 'zerodrop.move_units: each leg needs either metadata or a recipe, and a recipe a version';
     END IF;
+    IF bad_ref THEN
+        RAISE EXCEPTION 'zerodrop.move_units: a leg names a recipe that p_recipes does not hold';
+    END IF;
     SELECT max(d.parts), coalesce(bool_or(d.parts % 2 = 1), false)
       INTO n_parts, odd
-      FROM (SELECT cardinality(string_to_array(y.r, chr(31))) AS parts
-              FROM (SELECT DISTINCT r FROM unnest(recipes) AS r WHERE r <> '') y) d;
+      FROM (SELECT cardinality(string_to_array(r, chr(31))) AS parts FROM unnest(recipes) AS r) d;
     IF odd THEN
         RAISE EXCEPTION 'zerodrop.move_units: a recipe is not a list of (old, new) pairs';
     END IF;
-    IF n_targets > 1 THEN  -- p_to named one node per leg
+    IF n_targets > 1 THEN
         SELECT x.u INTO mixed_unit FROM (SELECT DISTINCT u, t FROM unnest(units, targets) AS y(u, t)) x
          GROUP BY x.u HAVING count(*) > 1 LIMIT 1;
     END IF;
@@ -162,11 +197,9 @@ BEGIN
 
     SELECT * INTO src FROM zerodrop.hosts h WHERE h.node = p_from;
     IF NOT FOUND THEN RAISE EXCEPTION 'zerodrop.move_units: unknown source node %', p_from; END IF;
-    SELECT array_agg(h ORDER BY h.node) INTO dsts
-      FROM zerodrop.hosts h WHERE h.node IN (SELECT DISTINCT t FROM unnest(targets) t);
-    IF coalesce(cardinality(dsts), 0) <> (SELECT count(DISTINCT t) FROM unnest(targets) t) THEN
-        RAISE EXCEPTION 'zerodrop.move_units: unknown target node among %',
-            (SELECT string_agg(DISTINCT t, ', ') FROM unnest(targets) t);
+    SELECT array_agg(h ORDER BY h.node) INTO dsts FROM zerodrop.hosts h WHERE h.node = ANY (tnames);
+    IF coalesce(cardinality(dsts), 0) <> cardinality(tnames) THEN
+        RAISE EXCEPTION 'zerodrop.move_units: unknown target node among %', array_to_string(tnames, ', ');
     END IF;
     FOREACH dst IN ARRAY dsts LOOP
         IF dst.node = src.node THEN RAISE EXCEPTION 'zerodrop.move_units: source and target are both %', p_from; END IF;
@@ -176,7 +209,7 @@ BEGIN
 
     -- which legs each target already holds: one scan per target table
     SELECT string_agg(format(
-               'SELECT d.uuid, %L::text AS node FROM %I.recovery d WHERE d.uuid = ANY ($2)%s',
+               'SELECT d.uuid, %L::text AS node FROM input i JOIN %I.recovery d ON d.uuid = i.uuid%s',
                d.node, d.schema_name,
                CASE WHEN shared THEN format(' AND d.hostname = %L', d.switchname) ELSE '' END),
            ' UNION ALL ')
@@ -191,42 +224,42 @@ BEGIN
             SELECT s.runtime_uuid, s.technology, %3$L, %4$L, s.uuid,
                    CASE WHEN mv.meta = '' THEN %5$s ELSE mv.meta END
               FROM mv, LATERAL (SELECT s.* FROM %6$I.recovery s
-                                 WHERE s.ctid = mv.ctid AND s.xmin::text = mv.seen
-                                   AND ($5::text IS NULL OR s.hostname = $5) OFFSET 0) s
+                                 WHERE s.ctid = mv.ctid AND s.xmin::text = mv.seen OFFSET 0) s
              WHERE mv.target = %7$L
             RETURNING 1)$q$, d.ordinality, d.schema_name, d.profile, d.switchname, rewrite, src.schema_name, d.node), '')
            , string_agg(format('(SELECT count(*) FROM ins_%s)', d.ordinality), ' + ')
       INTO ins_sql, cnt_sql
       FROM unnest(dsts) WITH ORDINALITY AS d;
 
-    -- Judge every leg, copy the movable ones rewritten into their targets, delete them from the source:
-    -- one statement, so all three work from one snapshot and the judgement reaches the copy and the
-    -- delete without being shipped back and forth as arrays. The copy and the delete reach each row by
-    -- the ctid the judgement saw and insist on its xmin: a row written since the snapshot is another
-    -- version (the delete re-checks the newest one and drops it), so the counts disagree and the check
-    -- below undoes everything. Legs mostly share a few recipes: each distinct one is split once. The
-    -- metadata stays out of every CTE read twice (those are materialised: 10k x 10 kB would spill).
-    EXECUTE format($q$
+    -- Judge every leg, copy the movable ones rewritten into their targets, delete them from the source,
+    -- check the counts and return each leg's outcome: one statement, so all of it works from one snapshot
+    -- and nothing is shipped back and forth as arrays between steps. The copy and the delete reach
+    -- exactly the row versions the judgement saw, by ctid: a row written since the snapshot is found
+    -- changed by the delete (which re-checks the newest version, whose ctid is another) and stays, so
+    -- the counts disagree and move_counts_agree undoes everything. The metadata stays out of every CTE
+    -- read twice (those are materialised: 10k x 10 kB would spill).
+    RETURN QUERY EXECUTE format($q$
         WITH input AS MATERIALIZED (
-            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $6::text[])
-                     WITH ORDINALITY AS i(unit, uuid, version, partner, target, ord)
+            SELECT i.unit, i.uuid, i.version, i.partner, i.target, i.recipe::integer AS recipe, i.ord
+              FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $6::text[], $8::text[])
+                   WITH ORDINALITY AS i(unit, uuid, version, partner, target, recipe, ord)
         ), nsrc AS (
+            -- joined, not listed (uuid = ANY ($2)): planning estimates a list of 10k constants one by one
             SELECT s.uuid, count(*) AS n, min(s.xmin::text) AS version, min(s.ctid) AS ctid
-              FROM %1$I.recovery s
-             WHERE s.uuid = ANY ($2) AND ($5::text IS NULL OR s.hostname = $5)
+              FROM input i JOIN %1$I.recovery s ON s.uuid = i.uuid
+             WHERE $5::text IS NULL OR s.hostname = $5
              GROUP BY s.uuid
         ), dst AS (
             SELECT DISTINCT d.uuid, d.node FROM (%2$s) d
         ), leg AS (
-            -- a partner left behind: in the source, and not a leg of this unit. A partner among the legs
-            -- is in the source exactly when nsrc has it; only one outside them needs a lookup.
-            SELECT i.ord, i.unit, i.uuid, i.target, ns.version AS seen, ns.ctid,
+            -- a partner left behind: in the source, and not a leg of this unit. Mostly the partner is a leg
+            -- of the same unit; only otherwise is the source asked.
+            SELECT i.ord, i.unit, i.uuid, i.target, i.recipe, ns.version AS seen, ns.ctid,
                    CASE WHEN ns.n IS NULL THEN CASE WHEN d.uuid IS NULL THEN 'missing' ELSE 'already' END
                         WHEN ns.n > 1 THEN 'duplicate'
                         WHEN d.uuid IS NOT NULL THEN 'conflict'
                         WHEN i.version IS NOT NULL AND ns.version <> i.version THEN 'changed'
                         WHEN i.partner IS NULL OR p.unit = i.unit THEN 'ok'
-                        WHEN p.uuid IS NOT NULL THEN CASE WHEN np.uuid IS NULL THEN 'ok' ELSE 'split' END
                         WHEN EXISTS (SELECT 1 FROM %1$I.recovery s
                                       WHERE s.uuid = i.partner AND ($5::text IS NULL OR s.hostname = $5))
                              THEN 'split'
@@ -235,48 +268,35 @@ BEGIN
               LEFT JOIN nsrc ns ON ns.uuid = i.uuid
               LEFT JOIN dst d ON d.uuid = i.uuid AND d.node = i.target
               LEFT JOIN input p ON p.uuid = i.partner
-              LEFT JOIN nsrc np ON np.uuid = i.partner
+        ), bad AS (
+            SELECT DISTINCT l.unit FROM leg l WHERE l.state <> 'ok'
         ), judged AS MATERIALIZED (
-            SELECT l.*, bool_and(l.state = 'ok') OVER (PARTITION BY l.unit) AS unit_ok FROM leg l
-        ), rc AS (
-            SELECT d.recipe, string_to_array(d.recipe, chr(31)) AS r
-              FROM (SELECT DISTINCT x.recipe FROM unnest($8::text[]) AS x(recipe)) d
+            -- hashed: a window over the units would sort every leg, for a handful of bad units
+            SELECT l.*, b.unit IS NULL AS unit_ok FROM leg l LEFT JOIN bad b ON b.unit = l.unit
         ), mv AS MATERIALIZED (
-            -- each leg to move with its metadata and split recipe, before any source row is read
-            SELECT j.ctid, j.seen, j.target, m.meta, rc.r
+            -- each leg to move with its metadata or split recipe, before any source row is read
+            SELECT j.ctid, j.seen, j.target, %5$s AS meta, string_to_array(rc.txt, chr(31)) AS r
               FROM judged j
-              JOIN unnest($7::text[], $8::text[]) WITH ORDINALITY AS m(meta, recipe, ord) ON m.ord = j.ord
-              JOIN rc ON rc.recipe = m.recipe
+              LEFT JOIN unnest($9::text[]) WITH ORDINALITY AS rc(txt, ord) ON rc.ord = j.recipe
+              %6$s
              WHERE j.unit_ok
         )%3$s, del AS (
-            DELETE FROM %1$I.recovery s
-             USING mv
-             -- a TID scan of exactly these rows, not a scan of the whole table
-             WHERE s.ctid = ANY (ARRAY(SELECT m2.ctid FROM mv m2))
-               AND s.ctid = mv.ctid AND s.xmin::text = mv.seen AND ($5::text IS NULL OR s.hostname = $5)
+            -- a TID scan of exactly these rows
+            DELETE FROM %1$I.recovery s WHERE s.ctid = ANY (ARRAY(SELECT mv.ctid FROM mv))
             RETURNING 1
         )
-        -- no ORDER BY: the aggregates of one query take its rows in one sequence, so the arrays stay
-        -- aligned leg by leg; ord restores the input order on return
-        SELECT array_agg(j.unit), array_agg(j.uuid),
-               array_agg(CASE WHEN j.unit_ok THEN 'moved' WHEN j.state = 'ok' THEN 'held' ELSE j.state END),
-               array_agg(j.ord),
-               count(*) FILTER (WHERE j.unit_ok),
-               %4$s,
-               (SELECT count(*) FROM del)
+        SELECT j.unit, j.uuid,
+               CASE WHEN j.unit_ok THEN 'moved' WHEN j.state = 'ok' THEN 'held' ELSE j.state END
           FROM judged j
-    $q$, src.schema_name, dst_sql, ins_sql, cnt_sql)
-    INTO v_units, v_uuids, v_outcomes, v_ord, n_expected, n_ins_all, n_del
-    USING units, uuids, versions, partners, CASE WHEN shared THEN src.switchname END, targets, metas, recipes;
-
-    -- a row that changed under us would split its unit: undo everything
-    IF n_del <> n_expected OR n_ins_all <> n_expected THEN
-        RAISE EXCEPTION 'zerodrop.move_units: % -> %: expected to move % leg(s), deleted %, inserted %; rolled back',
-            p_from, (SELECT string_agg(d.node, ', ') FROM unnest(dsts) d), n_expected, n_del, n_ins_all;
-    END IF;
-    RETURN QUERY SELECT x.u, x.id, x.o FROM unnest(v_units, v_uuids, v_outcomes, v_ord) AS x(u, id, o, ord)
-                  ORDER BY x.ord;
+         WHERE zerodrop.move_counts_agree($10, $11, (SELECT count(*) FROM judged WHERE unit_ok), %4$s,
+                                          (SELECT count(*) FROM del))
+         ORDER BY j.ord
+    $q$, src.schema_name, dst_sql, ins_sql, cnt_sql,
+         CASE WHEN any_meta THEN 'm.meta' ELSE $e$''::text$e$ END,
+         CASE WHEN any_meta THEN 'LEFT JOIN unnest($7::text[]) WITH ORDINALITY AS m(meta, ord) ON m.ord = j.ord' ELSE '' END)
+    USING units, uuids, versions, partners, CASE WHEN shared THEN src.switchname END, targets, metas, rnums,
+          recipes, p_from, array_to_string(tnames, ', ');
 END
 $fn$;
-ALTER FUNCTION zerodrop.move_units(text, text, text, text, text, text, text, text) OWNER TO {{controller}};
-REVOKE ALL ON FUNCTION zerodrop.move_units(text, text, text, text, text, text, text, text) FROM PUBLIC;
+ALTER FUNCTION zerodrop.move_units(text, text, text, text, text, text, text, text, text) OWNER TO {{controller}};
+REVOKE ALL ON FUNCTION zerodrop.move_units(text, text, text, text, text, text, text, text, text) FROM PUBLIC;

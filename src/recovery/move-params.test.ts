@@ -28,8 +28,21 @@ describe('encodeMoveParams', () => {
       partner: `${RS}x1`,
       // a recipe without a version would hold for no known row: the second leg ships its XML
       metadata: `${RS}<cdr/>`,
-      recipe: `127.0.0.2${US}127.0.0.3${RS}`,
+      recipe: `1${RS}`,
+      recipes: `127.0.0.2${US}127.0.0.3`,
     });
+  });
+
+  it('ships each distinct recipe once and numbers the legs’ recipes from 1, in order of first use', () => {
+    const other: MoveLeg['recipe'] = [['fs-a', 'fs-b']];
+    const p = encodeMoveParams([
+      leg(),
+      leg({ uuid: 'x2', recipe: other }),
+      leg({ uuid: 'x3' }),
+      leg({ uuid: 'x4', recipe: [['fs-a', 'fs-b']] }),
+    ]);
+    expect(p.recipe).toBe(['1', '2', '1', '2'].join(RS));
+    expect(p.recipes).toBe([`127.0.0.2${US}127.0.0.3`, `fs-a${US}fs-b`].join(RS));
   });
 
   it('lists each leg’s target when a spread has several', () => {

@@ -7,7 +7,10 @@ export const LIST_SEPARATOR = '\x1e';
 /** Separator of the texts inside one recipe: U+001F, likewise forbidden in XML. */
 export const RECIPE_SEPARATOR = '\x1f';
 
-/** p_to .. p_recipe of zerodrop.move_units, each one entry per leg (p_to one node when all legs share it). */
+/**
+ * p_to .. p_recipes of zerodrop.move_units: one entry per leg (p_to one node when all legs share it), but
+ * `recipes` one per distinct recipe, which the legs' `recipe` entries number from 1.
+ */
 export interface MoveParams {
   to: string;
   unit: string;
@@ -16,16 +19,19 @@ export interface MoveParams {
   partner: string;
   metadata: string;
   recipe: string;
+  recipes: string;
 }
 
 /**
  * Encodes legs as joined lists: a text[] parameter of 10k entries costs the server more to parse than
- * the whole move's checks. Per leg either its rewritten XML or (with a version) its recipe, the other ''.
- * Throws RecoveryRowError naming the leg when a text holds a separator or a recipe is malformed.
+ * the whole move's checks. Per leg either its rewritten XML or (with a version) the number of its recipe,
+ * the other ''; each distinct recipe is shipped once. Throws RecoveryRowError naming the leg when a text
+ * holds a separator or a recipe is malformed.
  */
 export function encodeMoveParams(legs: readonly MoveLeg[]): MoveParams {
   const metas: string[] = [];
-  const recipes: string[] = [];
+  const recipeNumbers: string[] = [];
+  const recipeNumber = new Map<string, number>();
   for (const l of legs) {
     for (const id of [l.to, l.unit, l.uuid, l.version ?? '', l.partner ?? ''])
       if (id.includes(LIST_SEPARATOR)) throw new RecoveryRowError(l.uuid, 'an id contains U+001E');
@@ -38,7 +44,14 @@ export function encodeMoveParams(legs: readonly MoveLeg[]): MoveParams {
     if (recipe !== undefined && (recipe.length === 0 || recipe.some((t, i) => i % 2 === 0 && t === '')))
       throw new RecoveryRowError(l.uuid, 'recipe is empty or replaces an empty text');
     metas.push(recipe ? '' : l.metadata);
-    recipes.push(recipe ? recipe.join(RECIPE_SEPARATOR) : '');
+    if (recipe === undefined) {
+      recipeNumbers.push('');
+      continue;
+    }
+    const text = recipe.join(RECIPE_SEPARATOR);
+    const k = recipeNumber.get(text) ?? recipeNumber.size + 1;
+    recipeNumber.set(text, k);
+    recipeNumbers.push(String(k));
   }
   const targets = new Set(legs.map((l) => l.to));
   const join = (f: (l: MoveLeg) => string) => legs.map(f).join(LIST_SEPARATOR);
@@ -49,6 +62,8 @@ export function encodeMoveParams(legs: readonly MoveLeg[]): MoveParams {
     version: join((l) => l.version ?? ''),
     partner: join((l) => l.partner ?? ''),
     metadata: metas.join(LIST_SEPARATOR),
-    recipe: recipes.join(LIST_SEPARATOR),
+    recipe: recipeNumbers.join(LIST_SEPARATOR),
+    // Map keeps insertion order: the k-th key is recipe k
+    recipes: [...recipeNumber.keys()].join(LIST_SEPARATOR),
   };
 }

@@ -139,8 +139,8 @@ export class RecoveryStore {
     client.on('error', onError);
     try {
       const r = await client.query<MoveOutcome>(
-        'SELECT unit, uuid, outcome FROM zerodrop.move_units($1, $2, $3, $4, $5, $6, $7, $8)',
-        [from, p.to, p.unit, p.uuid, p.version, p.partner, p.metadata, p.recipe],
+        'SELECT unit, uuid, outcome FROM zerodrop.move_units($1, $2, $3, $4, $5, $6, $7, $8, $9)',
+        [from, p.to, p.unit, p.uuid, p.version, p.partner, p.metadata, p.recipe, p.recipes],
       );
       return r.rows;
     } catch (e) {
