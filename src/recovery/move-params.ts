@@ -1,6 +1,7 @@
 // The parameters of zerodrop.move_units (lab/postgres/zerodrop-schema.sql) for a list of legs. Pure.
 import { RecoveryRowError } from '../common/errors.js';
 import type { MoveLeg } from './recovery-store.js';
+import type { Recipe } from './rewrite-recipe.js';
 
 /** Separator of the per-leg lists of zerodrop.move_units: U+001E, a control character XML 1.0 forbids. */
 export const LIST_SEPARATOR = '\x1e';
@@ -22,6 +23,23 @@ export interface MoveParams {
   recipes: string;
 }
 
+/** A recipe as move_units takes it: old1 U+001F new1 U+001F old2 ... (a loop: Array.flat is slow in V8). */
+function recipeText(recipe: Recipe): string {
+  let text = '';
+  for (let i = 0; i < recipe.length; i++) {
+    const [from, to] = recipe[i]!;
+    text += i === 0 ? from + RECIPE_SEPARATOR + to : RECIPE_SEPARATOR + from + RECIPE_SEPARATOR + to;
+  }
+  return text;
+}
+
+/** How many times sep occurs in text. */
+function occurrences(text: string, sep: string): number {
+  let n = 0;
+  for (let i = text.indexOf(sep); i !== -1; i = text.indexOf(sep, i + 1)) n++;
+  return n;
+}
+
 /**
  * Encodes legs as joined lists: a text[] parameter of 10k entries costs the server more to parse than
  * the whole move's checks. Per leg either its rewritten XML or (with a version) the number of its recipe,
@@ -33,30 +51,42 @@ export function encodeMoveParams(legs: readonly MoveLeg[]): MoveParams {
   const recipeNumbers: string[] = [];
   const recipeNumber = new Map<string, number>();
   for (const l of legs) {
-    for (const id of [l.to, l.unit, l.uuid, l.version ?? '', l.partner ?? ''])
-      if (id.includes(LIST_SEPARATOR)) throw new RecoveryRowError(l.uuid, 'an id contains U+001E');
     if (l.uuid === '') throw new RecoveryRowError(l.unit, 'a leg has an empty uuid');
-    const recipe = l.recipe !== undefined && l.version !== undefined ? l.recipe.flat() : undefined;
-    const texts = recipe ?? [l.metadata];
-    for (const t of texts)
-      if (t.includes(LIST_SEPARATOR) || t.includes(RECIPE_SEPARATOR))
+    if (l.recipe === undefined || l.version === undefined) {
+      if (l.metadata.includes(LIST_SEPARATOR) || l.metadata.includes(RECIPE_SEPARATOR))
         throw new RecoveryRowError(l.uuid, 'metadata contains U+001E or U+001F, which XML forbids');
-    if (recipe !== undefined && (recipe.length === 0 || recipe.some((t, i) => i % 2 === 0 && t === '')))
-      throw new RecoveryRowError(l.uuid, 'recipe is empty or replaces an empty text');
-    metas.push(recipe ? '' : l.metadata);
-    if (recipe === undefined) {
+      metas.push(l.metadata);
       recipeNumbers.push('');
       continue;
     }
-    const text = recipe.join(RECIPE_SEPARATOR);
-    const k = recipeNumber.get(text) ?? recipeNumber.size + 1;
-    recipeNumber.set(text, k);
+    metas.push('');
+    const text = recipeText(l.recipe);
+    let k = recipeNumber.get(text);
+    if (k === undefined) {
+      // legs share a handful of recipes: each is checked once
+      if (l.recipe.length === 0 || l.recipe.some(([old]) => old === ''))
+        throw new RecoveryRowError(l.uuid, 'recipe is empty or replaces an empty text');
+      // a separator inside a text would shift every later pair or recipe
+      if (occurrences(text, RECIPE_SEPARATOR) !== 2 * l.recipe.length - 1 || text.includes(LIST_SEPARATOR))
+        throw new RecoveryRowError(l.uuid, 'metadata contains U+001E or U+001F, which XML forbids');
+      k = recipeNumber.size + 1;
+      recipeNumber.set(text, k);
+    }
     recipeNumbers.push(String(k));
   }
   const targets = new Set(legs.map((l) => l.to));
-  const join = (f: (l: MoveLeg) => string) => legs.map(f).join(LIST_SEPARATOR);
+  // each id list is checked whole: as many separators as gaps between legs, else find the leg to blame
+  const join = (f: (l: MoveLeg) => string) => {
+    const joined = legs.map(f).join(LIST_SEPARATOR);
+    if (occurrences(joined, LIST_SEPARATOR) !== legs.length - 1) {
+      const bad = legs.find((l) => f(l).includes(LIST_SEPARATOR))!;
+      throw new RecoveryRowError(bad.uuid, 'an id contains U+001E');
+    }
+    return joined;
+  };
+  const to = join((l) => l.to);
   return {
-    to: targets.size === 1 ? [...targets][0]! : join((l) => l.to),
+    to: targets.size === 1 ? legs[0]!.to : to,
     unit: join((l) => l.unit),
     uuid: join((l) => l.uuid),
     version: join((l) => l.version ?? ''),
