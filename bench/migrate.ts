@@ -1,7 +1,11 @@
 // Bench: plan and move 1,000 and 10,000 synthetic legs (copies of real FreeSWITCH rows) from node a to
 // node b in a host PostgreSQL 15, per-node layout. "cold" parses every row during the migration; "warm"
 // parses them beforehand, as a controller watching healthy nodes would (LegCache). Last line: JSON.
-import { readdirSync, readFileSync } from 'node:fs';
+//
+// PostgreSQL runs with the settings README recommends, huge pages included: run as root, the bench reserves
+// them (vm.nr_hugepages) for its own server and gives them back at the end. It then moves 10,000 legs
+// twice more on a second server without huge pages, and reports both.
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -25,6 +29,43 @@ const template = fixtureRows('exp2-recovery-before-fs_a.tsv');
 const onB = fixtureRows('exp2-recovery-before-fs_b.tsv');
 
 const TICK_MS = 10; // USER_HZ 100
+const NR_HUGEPAGES = '/proc/sys/vm/nr_hugepages';
+// 2 MB pages for shared_buffers (128 MB), wal_buffers (64 MB) and the rest of the shared segment, with room
+const HUGE_PAGES_NEEDED = 160;
+
+/** HugePages_Total and HugePages_Free from /proc/meminfo. */
+function hugePages(): { total: number; free: number } {
+  const info = readFileSync('/proc/meminfo', 'utf8');
+  const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(info)?.[1] ?? 0);
+  return { total: field('HugePages_Total'), free: field('HugePages_Free') };
+}
+
+/**
+ * Makes HUGE_PAGES_NEEDED huge pages free for the bench's PostgreSQL: already free, or reserved now (root
+ * only; the kernel may find fewer). Returns whether they are free and how to put the count back.
+ */
+function reserveHugePages(): { ok: boolean; how: string; restore: () => void } {
+  const before = hugePages();
+  if (before.free >= HUGE_PAGES_NEEDED) return { ok: true, how: 'already reserved', restore: () => {} };
+  if (process.getuid?.() !== 0)
+    return { ok: false, how: 'none free, and only root may reserve them', restore: () => {} };
+  const want = before.total + HUGE_PAGES_NEEDED - before.free;
+  const restore = () => writeFileSync(NR_HUGEPAGES, String(before.total));
+  try {
+    writeFileSync(NR_HUGEPAGES, String(want));
+  } catch (e) {
+    return { ok: false, how: `could not reserve: ${(e as Error).message}`, restore: () => {} };
+  }
+  const got = hugePages().free >= HUGE_PAGES_NEEDED;
+  if (!got) restore();
+  return {
+    ok: got,
+    how: got
+      ? `reserved ${want - before.total} (vm.nr_hugepages ${before.total} -> ${want})`
+      : 'kernel found too few',
+    restore,
+  };
+}
 
 /** CPU ms used so far by the PostgreSQL cluster (postmaster and all its children). */
 function clusterCpuMs(dataDir: string): number {
@@ -82,8 +123,7 @@ interface Row {
   totalMs: number;
 }
 
-// the settings the lab's PostgreSQL runs with and README recommends (src/recovery/recovery-db-settings.ts)
-await using pgHost = await startHostPostgres({ settings: RECOVERY_DB_SETTINGS });
+type Cluster = Awaited<ReturnType<typeof startHostPostgres>>;
 let dbs = 0;
 
 /**
@@ -92,7 +132,7 @@ let dbs = 0;
  * faults (perf) that a long-running PostgreSQL never sees. A plain INSERT (no bulk-write ring) of more
  * than shared_buffers and wal_buffers touches every buffer once.
  */
-async function warmCluster(): Promise<void> {
+async function warmCluster(pgHost: Cluster): Promise<void> {
   const db = await pgHost.createDatabase('bench_warm');
   await pgHost.exec(
     `CREATE TABLE warm (pad text);
@@ -102,9 +142,16 @@ async function warmCluster(): Promise<void> {
     db,
   );
 }
-await warmCluster();
+/** A warmed cluster with the settings the lab's PostgreSQL runs with and README recommends. */
+async function startCluster(hugePagesOn: boolean): Promise<Cluster> {
+  const pgHost = await startHostPostgres({
+    settings: { ...RECOVERY_DB_SETTINGS, huge_pages: hugePagesOn ? 'on' : 'off' },
+  });
+  await warmCluster(pgHost);
+  return pgHost;
+}
 
-async function run(legs: number, mode: Row['mode']): Promise<Row> {
+async function run(pgHost: Cluster, legs: number, mode: Row['mode']): Promise<Row> {
   const db = await pgHost.createDatabase(`bench_${++dbs}`);
   await pgHost.exec(renderPostgresInit({ nodes: fixtureHosts(), layout: 'per-node' }).sql, db);
   await withClient(pgHost.config('postgres', db), async (c) => {
@@ -147,11 +194,26 @@ async function run(legs: number, mode: Row['mode']): Promise<Row> {
 }
 
 const results: Row[] = [];
+const noHugePages: Row[] = [];
 // The same move's wall time varies by ±20 % between runs on this kind of VM, so the largest size moves three
 // times (each in a fresh database) and the JSON reports the median beside every run.
 const WARM_RUNS = 2;
-for (const legs of SIZES) results.push(await run(legs, 'cold'));
-for (let i = 0; i < WARM_RUNS; i++) results.push(await run(SIZES.at(-1)!, 'warm'));
+const huge = reserveHugePages();
+process.once('exit', huge.restore);
+try {
+  {
+    await using pgHost = await startCluster(huge.ok);
+    for (const legs of SIZES) results.push(await run(pgHost, legs, 'cold'));
+    for (let i = 0; i < WARM_RUNS; i++) results.push(await run(pgHost, SIZES.at(-1)!, 'warm'));
+  }
+  if (huge.ok) {
+    await using pgHost = await startCluster(false);
+    for (let i = 0; i < WARM_RUNS; i++) noHugePages.push(await run(pgHost, SIZES.at(-1)!, 'warm'));
+  }
+} finally {
+  huge.restore();
+  process.off('exit', huge.restore);
+}
 
 const cols = [
   'mode',
@@ -195,15 +257,29 @@ const cold = results.filter((r) => r.mode === 'cold').at(-1)!;
 const warm = results.at(-1)!;
 const ms = (v: number) => Math.round(v);
 const largest = results.filter((r) => r.legs === cold.legs).map((r) => r.moveMs);
-const median = [...largest].sort((a, b) => a - b)[Math.floor(largest.length / 2)]!;
+const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const plain = noHugePages.map((r) => r.moveMs);
 console.log(
-  `moveMs of every ${cold.legs}-leg move: ${largest.map(ms).join(', ')} ms; median ${ms(median)} ms (the JSON's moveMs)`,
+  `huge pages: ${huge.ok ? `in use (${huge.how})` : `not in use (${huge.how})`}; PostgreSQL settings: ${Object.entries(
+    RECOVERY_DB_SETTINGS,
+  )
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ')}`,
 );
+console.log(
+  `moveMs of every ${cold.legs}-leg move: ${largest.map(ms).join(', ')} ms; median ${ms(median(largest))} ms (the JSON's moveMs)`,
+);
+if (plain.length)
+  console.log(
+    `the same on a server without huge pages: ${plain.map(ms).join(', ')} ms (moveMsWithoutHugePages)`,
+  );
 console.log(
   JSON.stringify({
     legs: cold.legs,
-    moveMs: ms(median),
+    moveMs: ms(median(largest)),
     moveMsRuns: largest.map(ms),
+    hugePages: huge.ok,
+    ...(plain.length ? { moveMsWithoutHugePages: plain.map(ms) } : {}),
     coldMoveMs: ms(cold.moveMs),
     moveCpuMs: ms(cold.moveCpuMs),
     pgCpuMs: ms(cold.pgCpuMs),
