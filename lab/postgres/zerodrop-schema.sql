@@ -114,6 +114,7 @@ DECLARE
     metas       text[] := CASE WHEN p_metadata = '' THEN ARRAY[''] ELSE string_to_array(p_metadata, chr(30)) END;
     rnums       text[] := CASE WHEN p_recipe = '' THEN ARRAY[NULL]::text[] ELSE string_to_array(p_recipe, chr(30), '') END;
     recipes     text[] := CASE WHEN p_recipes = '' THEN '{}'::text[] ELSE string_to_array(p_recipes, chr(30)) END;
+    numbers     text[] := ARRAY(SELECT generate_series(1, coalesce(cardinality(recipes), 0))::text);
     n_targets   integer := coalesce(cardinality(targets), 0);
     -- whether any leg ships its XML; when none does, the statement below leaves the list alone
     any_meta    boolean;
@@ -125,8 +126,7 @@ DECLARE
     dst_sql     text;
     ins_sql     text;
     cnt_sql     text;
-    n_distinct  bigint;
-    n_notnull   bigint;
+    empty_uuid  boolean;
     bad_form    boolean;
     bad_ref     boolean;
     mixed_unit  text;
@@ -155,17 +155,18 @@ BEGIN
             cardinality(rnums), cardinality(targets);
     END IF;
     any_meta := p_metadata <> repeat(chr(30), n - 1);
-    -- the per-leg checks in one pass over the inputs; uuids distinct by hashing (count(DISTINCT) would
-    -- sort 10k of them under the database's collation); recipe shapes once each; then each unit's target
-    SELECT count(x.u) FILTER (WHERE x.u <> ''),
+    -- the per-leg checks in one pass over the inputs. A leg with neither metadata nor a valid recipe would
+    -- be copied unrewritten: refused here. A recipe number is valid exactly when it is one of '1' .. 'N',
+    -- as move-params.ts writes them. A uuid listed twice is refused by move-params.ts; should one get
+    -- here, its row is copied twice and deleted once, and the count check undoes the move. Then recipe
+    -- shapes, once each, and each unit's target.
+    SELECT coalesce(bool_or(x.u = ''), false),
            coalesce(bool_or((x.m = '') = (x.r IS NULL) OR (x.r IS NOT NULL AND x.v IS NULL)), false),
-           coalesce(bool_or(x.r IS NOT NULL AND coalesce(
-               CASE WHEN x.r ~ '^[1-9][0-9]{0,8}$' THEN x.r::integer END > cardinality(recipes), true)), false)
-      INTO n_notnull, bad_form, bad_ref
+           coalesce(bool_or(x.r IS NOT NULL AND NOT x.r = ANY (numbers)), false)
+      INTO empty_uuid, bad_form, bad_ref
       FROM unnest(uuids, metas, rnums, versions) AS x(u, m, r, v);
-    SELECT count(*) INTO n_distinct FROM (SELECT DISTINCT u FROM unnest(uuids) AS u) d;
-    IF n_distinct <> n OR n_notnull <> n THEN
-        RAISE EXCEPTION 'zerodrop.move_units: uuids must be distinct and not empty';
+    IF empty_uuid THEN
+        RAISE EXCEPTION 'zerodrop.move_units: a leg has an empty uuid';
     END IF;
     IF bad_form THEN
         RAISE EXCEPTION 'zerodrop.move_units: each leg needs either metadata or a recipe, and a recipe a version';

@@ -61,5 +61,6 @@ describe('encodeMoveParams', () => {
     ];
     for (const b of bad)
       expect(() => encodeMoveParams([leg(b)]), JSON.stringify(b)).toThrow(RecoveryRowError);
+    expect(() => encodeMoveParams([leg(), leg({ unit: 'u2' })])).toThrow(/x1: .*listed twice/);
   });
 });

@@ -44,14 +44,18 @@ function occurrences(text: string, sep: string): number {
  * Encodes legs as joined lists: a text[] parameter of 10k entries costs the server more to parse than
  * the whole move's checks. Per leg either its rewritten XML or (with a version) the number of its recipe,
  * the other ''; each distinct recipe is shipped once. Throws RecoveryRowError naming the leg when a text
- * holds a separator or a recipe is malformed.
+ * holds a separator, a recipe is malformed or a uuid comes twice.
  */
 export function encodeMoveParams(legs: readonly MoveLeg[]): MoveParams {
   const metas: string[] = [];
   const recipeNumbers: string[] = [];
   const recipeNumber = new Map<string, number>();
+  const seen = new Set<string>();
   for (const l of legs) {
     if (l.uuid === '') throw new RecoveryRowError(l.unit, 'a leg has an empty uuid');
+    // the database would copy such a row twice and delete it once, and refuse the whole move
+    if (seen.has(l.uuid)) throw new RecoveryRowError(l.uuid, 'the leg is listed twice');
+    seen.add(l.uuid);
     if (l.recipe === undefined || l.version === undefined) {
       if (l.metadata.includes(LIST_SEPARATOR) || l.metadata.includes(RECIPE_SEPARATOR))
         throw new RecoveryRowError(l.uuid, 'metadata contains U+001E or U+001F, which XML forbids');
