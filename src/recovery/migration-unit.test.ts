@@ -44,6 +44,29 @@ describe('groupMigrationUnits', () => {
     expect(units.flatMap((u) => u.uuids).sort()).toEqual(legs.map((l) => l.uuid).sort());
   });
 
+  it('keeps a room together whether its members’ rows name its uuid, its name, or both', () => {
+    const echoes = legs.filter((l) => l.partnerUuid === undefined);
+    expect(echoes.length).toBeGreaterThanOrEqual(2);
+    const [a, b] = echoes as [RecoveryLeg, RecoveryLeg];
+    const c = legs.find((l) => l.partnerUuid !== undefined)!;
+    const members = [
+      { ...a, conference: 'b1a1f3e0-room-uuid', conferenceRoom: 'room-7' },
+      // written before FreeSWITCH set conference_uuid: only the room's name
+      { ...b, conference: 'room-7', conferenceRoom: 'room-7' },
+      // conference_uuid alone
+      { ...c, partnerUuid: undefined, conference: 'b1a1f3e0-room-uuid' },
+    ];
+    const units = groupMigrationUnits(members);
+    expect(units).toHaveLength(1);
+    expect(units[0]!.kind).toBe('conference');
+    // a room name equal to another room's uuid text is still another key
+    const apart = groupMigrationUnits([
+      { ...a, conference: 'x', conferenceRoom: 'y' },
+      { ...b, conference: 'y' },
+    ]);
+    expect(apart).toHaveLength(2);
+  });
+
   it('flags a bridge whose partner row is missing', () => {
     const aLeg = legs.find((l) => l.partnerUuid && l.direction === 'inbound')!;
     const [unit] = groupMigrationUnits([aLeg]);

@@ -41,9 +41,11 @@ export function groupMigrationUnits(legs: readonly RecoveryLeg[]): MigrationUnit
   const conferences = new Map<string, string>();
   for (const l of legs) {
     if (l.partnerUuid !== undefined && byUuid.has(l.partnerUuid)) union(l.uuid, l.partnerUuid);
-    if (l.conference !== undefined) {
-      const first = conferences.get(l.conference);
-      if (first === undefined) conferences.set(l.conference, l.uuid);
+    // by conference and by room name: a member whose row predates conference_uuid has only the name
+    for (const key of [`conference:${l.conference}`, `room:${l.conferenceRoom}`]) {
+      if (key.endsWith(':undefined')) continue;
+      const first = conferences.get(key);
+      if (first === undefined) conferences.set(key, l.uuid);
       else union(first, l.uuid);
     }
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fixtureRows, SOURCE_DUMPS } from '../../test/support/recovery-fixtures.js';
 import { isRecoveryRowError, type RecoveryRowError } from '../common/errors.js';
-import { parseRecoveryRow, parseRecoveryRows } from './parse-recovery-row.js';
+import { conferenceFromApplication, parseRecoveryRow, parseRecoveryRows } from './parse-recovery-row.js';
 import type { RecoveryRow } from './recovery-row.js';
 
 const rows = fixtureRows('exp2-recovery-before-fs_a.tsv');
@@ -71,6 +71,28 @@ describe('parseRecoveryRow', () => {
     expect(leg.callerIdNumber).toBe('004930123456');
     expect(leg.destinationNumber).toBe('0010');
     expect(leg.variables.get('sip_from_user')).toBe('+004930123456');
+  });
+
+  it('takes the room from the running conference application when the row names no conference', () => {
+    const row = byUuid('c3448dbc-1a75-4f7d-9c43-31d688dc1d96');
+    const inRoom = (data: string, extra = '') =>
+      parseRecoveryRow({
+        ...row,
+        metadata: row.metadata.replace(
+          '<current_application>echo</current_application>',
+          `<current_application>conference</current_application><current_application_data>${encodeURIComponent(data)}</current_application_data>${extra}`,
+        ),
+      }).conference;
+    expect(inRoom('room-7@default')).toBe('room-7');
+    expect(inRoom('  room-7+1234@wide@band+flags{mute|deaf}')).toBe('room-7');
+    expect(inRoom('bridge:room-9:sofia/internal/1000@127.0.0.1')).toBe('room-9');
+    expect(inRoom('room-7@default', '<last_transfered_conference>room-8</last_transfered_conference>')).toBe(
+      'room-8',
+    );
+    // an echo call is in no room; the conference's own variables win over its application data
+    expect(parseRecoveryRow(row).conference).toBeUndefined();
+    expect(inRoom('room-7@default', '<conference_name>big-room</conference_name>')).toBe('big-room');
+    expect(conferenceFromApplication('conference', '@default')).toBeUndefined();
   });
 
   it('reports truncated XML, naming the row', () => {

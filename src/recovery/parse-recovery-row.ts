@@ -91,6 +91,13 @@ export function parseRecoveryRow(row: RecoveryRow): RecoveryLeg {
     fail(`bridge partner '${partnerUuid}' is not a UUID`);
   if (partnerUuid === row.uuid) fail('the leg names itself as its bridge partner');
 
+  const room =
+    text('conference_name') ??
+    conferenceFromApplication(
+      text('current_application'),
+      text('current_application_data'),
+      text('last_transfered_conference'),
+    );
   return {
     uuid,
     direction,
@@ -98,7 +105,8 @@ export function parseRecoveryRow(row: RecoveryRow): RecoveryLeg {
     fromTag: need('sip_from_tag'),
     toTag: need('sip_to_tag'),
     partnerUuid,
-    conference: text('conference_uuid') ?? text('conference_name'),
+    conference: text('conference_uuid') ?? room,
+    ...(room !== undefined ? { conferenceRoom: room } : {}),
     profile: text('recovery_profile_name') ?? row.profileName,
     localMediaIp: ip('local_media_ip', true)!,
     advertisedMediaIp: ip('advertised_media_ip', false) ?? ip('local_media_ip', true)!,
@@ -111,6 +119,33 @@ export function parseRecoveryRow(row: RecoveryRow): RecoveryLeg {
     destinationNumber: text('destination_number') ?? callerProfileField(cdr, 'destination_number'),
     variables,
   };
+}
+
+/**
+ * The room a leg's running `conference` application is in, for a row that lacks conference_name and
+ * conference_uuid (FreeSWITCH sets them as the member joins, and a row written before that has neither).
+ * Parsed as mod_conference parses its data: `+flags{...}` cut off, an optional `bridge:` prefix with its
+ * `:ENDPOINT`, the name up to a `+PIN`, and an `@PROFILE` after the last '@'. A transferred member
+ * (last_transfered_conference) is in the room it was transferred to.
+ */
+export function conferenceFromApplication(
+  app: string | undefined,
+  data: string | undefined,
+  transferredTo?: string,
+): string | undefined {
+  if (app !== 'conference') return undefined;
+  if (transferredTo !== undefined) return transferredTo;
+  if (data === undefined) return undefined;
+  let name = data;
+  const flags = name.indexOf('+flags{');
+  if (flags !== -1) name = name.slice(0, flags);
+  if (name.toLowerCase().startsWith('bridge:')) name = name.slice('bridge:'.length).split(':')[0]!;
+  name = name.replace(/^ +/, '');
+  const pin = name.indexOf('+');
+  if (pin !== -1) name = name.slice(0, pin);
+  const at = name.lastIndexOf('@');
+  if (at !== -1) name = name.slice(0, at);
+  return name === '' ? undefined : name;
 }
 
 /** Outcome of parsing many rows: the legs, and one error per malformed row. */

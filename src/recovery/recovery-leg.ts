@@ -14,8 +14,16 @@ export interface RecoveryLeg {
   toTag: string;
   /** Uuid of the other leg of a bridge (signal_bond, bridge_to or originator), if any. */
   partnerUuid: string | undefined;
-  /** Conference the leg is a member of (conference_uuid, else conference_name), if any. */
+  /**
+   * Conference the leg is a member of (conference_uuid, else conference_name, else the room its running
+   * `conference` application names), if any.
+   */
   conference: string | undefined;
+  /**
+   * Name of that conference's room (conference_name, else the application's), when known: members whose
+   * rows were written before and after FreeSWITCH set conference_uuid share it, so units join them by both.
+   */
+  conferenceRoom?: string;
   /** Sofia profile (recovery_profile_name, else the row's profile_name). */
   profile: string;
   localMediaIp: string;
