@@ -412,7 +412,10 @@ describe('migrateCalls (per-node layout, real PostgreSQL)', () => {
   it('undoes the whole move when a row is written while the move runs', async () => {
     const { store, rows, db } = await freshStore();
     const writer = new pg.Client(pgHost.config('postgres', db));
+    // watches from outside the writer's transaction: a transaction sees pg_stat_activity as it first read it
+    const watcher = new pg.Client(pgHost.config('postgres', db));
     await writer.connect();
+    await watcher.connect();
     try {
       const legs = [...(await preparedBatches(store)).get('b')!.flatMap((x) => x.legs)];
       const before = await rows('fs_a');
@@ -428,8 +431,8 @@ describe('migrateCalls (per-node layout, real PostgreSQL)', () => {
       );
       const waiting = await pollUntil(
         async () => {
-          const r = await writer.query(
-            "SELECT 1 FROM pg_stat_activity WHERE query LIKE '%move_units%' AND wait_event_type = 'Lock'",
+          const r = await watcher.query(
+            "SELECT 1 FROM pg_stat_activity WHERE query LIKE '%zerodrop.move_units(%' AND wait_event_type = 'Lock'",
           );
           return r.rowCount === 1 ? true : undefined;
         },
@@ -442,6 +445,7 @@ describe('migrateCalls (per-node layout, real PostgreSQL)', () => {
       expect((await rows('fs_b')).map((r) => r.uuid)).toEqual(bOwn.map((r) => r.uuid));
     } finally {
       await writer.end();
+      await watcher.end();
       await store.close();
     }
   });
