@@ -45,6 +45,10 @@ describe('encodeMoveParams', () => {
     expect(p.recipes).toBe([`127.0.0.2${US}127.0.0.3`, `fs-a${US}fs-b`].join(RS));
   });
 
+  it('encodes no legs as empty lists', () => {
+    expect(Object.values(encodeMoveParams([])).every((v) => v === '')).toBe(true);
+  });
+
   it('lists each leg’s target when a spread has several', () => {
     expect(encodeMoveParams([leg(), leg({ uuid: 'x2', unit: 'u2', to: 'c' })]).to).toBe(`b${RS}c`);
   });

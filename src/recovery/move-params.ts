@@ -82,7 +82,7 @@ export function encodeMoveParams(legs: readonly MoveLeg[]): MoveParams {
   // each id list is checked whole: as many separators as gaps between legs, else find the leg to blame
   const join = (f: (l: MoveLeg) => string) => {
     const joined = legs.map(f).join(LIST_SEPARATOR);
-    if (occurrences(joined, LIST_SEPARATOR) !== legs.length - 1) {
+    if (legs.length > 0 && occurrences(joined, LIST_SEPARATOR) !== legs.length - 1) {
       const bad = legs.find((l) => f(l).includes(LIST_SEPARATOR))!;
       throw new RecoveryRowError(bad.uuid, 'an id contains U+001E');
     }
