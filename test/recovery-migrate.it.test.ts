@@ -183,38 +183,26 @@ describe('migrateCalls (per-node layout, real PostgreSQL)', () => {
           );
           expect(r.rows[0]!.m).toBe(applyRecipe(text, recipe));
         }
-        // a recipe without the row version it was made for is refused
-        await expect(
-          c.query("SELECT * FROM zerodrop.move_units('a', 'b', $1, $2, $3, $4, '', '1', $5)", [
-            'u',
+        // one leg of unit 'u', no partner, a recipe by number and the recipes shipped
+        const moveOne = (version: string, recipe: string, recipes: string) =>
+          c.query("SELECT * FROM zerodrop.move_units('a', 'b', 'u', $1, $2, '', '', $3, $4)", [
             legs[0]!.uuid,
-            '',
-            '',
-            legs[0]!.recipe!.flat().join(RECIPE_SEPARATOR),
-          ]),
-        ).rejects.toThrow(/a recipe a version/);
+            version,
+            recipe,
+            recipes,
+          ]);
+        const itsRecipe = legs[0]!.recipe!.flat().join(RECIPE_SEPARATOR);
+        // a recipe without the row version it was made for is refused
+        await expect(moveOne('', '1', itsRecipe)).rejects.toThrow(/a recipe a version/);
         // nor a leg naming a recipe that was not shipped
         for (const number of ['2', '0', 'x'])
-          await expect(
-            c.query("SELECT * FROM zerodrop.move_units('a', 'b', $1, $2, $3, $4, '', $5, $6)", [
-              'u',
-              legs[0]!.uuid,
-              legs[0]!.version,
-              '',
-              number,
-              legs[0]!.recipe!.flat().join(RECIPE_SEPARATOR),
-            ]),
-          ).rejects.toThrow(/names a recipe that p_recipes does not hold/);
+          await expect(moveOne(legs[0]!.version!, number, itsRecipe)).rejects.toThrow(
+            /names a recipe that p_recipes does not hold/,
+          );
         // nor a recipe that is not a list of pairs
-        await expect(
-          c.query("SELECT * FROM zerodrop.move_units('a', 'b', $1, $2, $3, $4, '', '1', $5)", [
-            'u',
-            legs[0]!.uuid,
-            legs[0]!.version,
-            '',
-            '127.0.0.2',
-          ]),
-        ).rejects.toThrow(/not a list of \(old, new\) pairs/);
+        await expect(moveOne(legs[0]!.version!, '1', '127.0.0.2')).rejects.toThrow(
+          /not a list of \(old, new\) pairs/,
+        );
       });
     } finally {
       await store.close();
