@@ -15,7 +15,7 @@ import { migrateCalls } from '../src/recovery/migrate-calls.js';
 import { RECOVERY_DB_SETTINGS } from '../src/recovery/recovery-db-settings.js';
 import { type MoveLeg, type MoveOutcome, RecoveryStore } from '../src/recovery/recovery-store.js';
 import { renderPostgresInit } from '../src/recovery/render-postgres-init.js';
-import { startHostPostgres } from '../test/support/host-postgres.js';
+import { type HostPostgres, startHostPostgres } from '../test/support/host-postgres.js';
 import {
   fixtureHosts,
   fixtureRows,
@@ -123,7 +123,6 @@ interface Row {
   totalMs: number;
 }
 
-type Cluster = Awaited<ReturnType<typeof startHostPostgres>>;
 let dbs = 0;
 
 /**
@@ -132,7 +131,7 @@ let dbs = 0;
  * faults (perf) that a long-running PostgreSQL never sees. A plain INSERT (no bulk-write ring) of more
  * than shared_buffers and wal_buffers touches every buffer once.
  */
-async function warmCluster(pgHost: Cluster): Promise<void> {
+async function warmCluster(pgHost: HostPostgres): Promise<void> {
   const db = await pgHost.createDatabase('bench_warm');
   await pgHost.exec(
     `CREATE TABLE warm (pad text);
@@ -143,7 +142,7 @@ async function warmCluster(pgHost: Cluster): Promise<void> {
   );
 }
 /** A warmed cluster with the settings the lab's PostgreSQL runs with and README recommends. */
-async function startCluster(hugePagesOn: boolean): Promise<Cluster> {
+async function startCluster(hugePagesOn: boolean): Promise<HostPostgres> {
   const pgHost = await startHostPostgres({
     settings: { ...RECOVERY_DB_SETTINGS, huge_pages: hugePagesOn ? 'on' : 'off' },
   });
@@ -151,7 +150,7 @@ async function startCluster(hugePagesOn: boolean): Promise<Cluster> {
   return pgHost;
 }
 
-async function run(pgHost: Cluster, legs: number, mode: Row['mode']): Promise<Row> {
+async function run(pgHost: HostPostgres, legs: number, mode: Row['mode']): Promise<Row> {
   const db = await pgHost.createDatabase(`bench_${++dbs}`);
   await pgHost.exec(renderPostgresInit({ nodes: fixtureHosts(), layout: 'per-node' }).sql, db);
   await withClient(pgHost.config('postgres', db), async (c) => {

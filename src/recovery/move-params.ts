@@ -88,9 +88,11 @@ export function encodeMoveParams(legs: readonly MoveLeg[]): MoveParams {
     }
     return joined;
   };
-  const to = join((l) => l.to);
+  const [only] = targets;
+  if (targets.size === 1 && only!.includes(LIST_SEPARATOR))
+    throw new RecoveryRowError(legs[0]!.uuid, 'an id contains U+001E');
   return {
-    to: targets.size === 1 ? legs[0]!.to : to,
+    to: targets.size === 1 ? only! : join((l) => l.to),
     unit: join((l) => l.unit),
     uuid: join((l) => l.uuid),
     version: join((l) => l.version ?? ''),
